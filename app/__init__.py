@@ -1,0 +1,1 @@
+"""TreatyQA: questions about treaty declarations, reservations and status, answered with citations."""

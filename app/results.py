@@ -1,0 +1,51 @@
+"""The core result type, shared by the CLI (--json), the HTTP API and the web chat."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from ingest.records import Record
+
+
+class Citation(BaseModel):
+    marker: int = Field(description="The n of [n] in the answer text")
+    record_id: str
+    treaty: str | None
+    party: str | None
+    kind: str
+    number: str | None
+    articles: list[str]
+    source: str
+    quote: str = Field(description="Verbatim sentence(s) of the record that support the answer")
+    snapshot_date: str | None
+    made_upon: str | None = None
+    source_title: str | None = None
+    source_url: str | None = None
+    authority: str | None = None
+    text: str = Field("", description="The record's full verbatim text")
+
+    @classmethod
+    def of(cls, marker: int, record: Record, quote: str) -> Citation:
+        return cls(
+            marker=marker,
+            record_id=record.id,
+            treaty=record.treaty,
+            party=record.party,
+            kind=record.kind.value,
+            number=record.number,
+            articles=list(record.articles),
+            source=record.source,
+            quote=quote,
+            snapshot_date=record.snapshot_date,
+            made_upon=record.made_upon,
+            source_title=record.source_title,
+            source_url=record.source_url,
+            authority=record.authority.value,
+            text=record.text,
+        )
+
+
+class Answer(BaseModel):
+    answer: str
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)

@@ -1,0 +1,25 @@
+"""The one exception hierarchy of TreatyQA; every message says what to do next."""
+
+
+class TreatyQAError(Exception):
+    """Base class for errors shown to users as a message, never as a traceback."""
+
+
+class DocumentError(TreatyQAError):
+    """A source document could not be read or parsed."""
+
+
+class StoreError(TreatyQAError):
+    """The record store is unreachable or inconsistent with the configuration."""
+
+
+class ConfigError(TreatyQAError):
+    """A setting is missing or invalid."""
+
+
+class QuestionError(TreatyQAError):
+    """A question cannot be processed (empty, too long...)."""
+
+
+class AnswererError(TreatyQAError):
+    """The configured answerer (e.g. an LLM endpoint) failed."""

@@ -1,0 +1,78 @@
+"""Any other document (news, reports, unknown pages): boilerplate dropped, one
+record per paragraph, long paragraphs cut at sentence boundaries."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.parsers import ParseContext, Parser
+from ingest.records import Authority, Kind
+from ingest.text import extract_articles, parse_date, sentences
+
+MAX_WORDS = 160
+
+
+def _is_content(paragraph: str) -> bool:
+    """Navigation, bylines, tags and share prompts are short and unpunctuated."""
+    n = len(paragraph.split())
+    return n >= 14 or (n >= 6 and paragraph.rstrip()[-1:] in '.!?"”')
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Lines joined where a sentence runs on, split elsewhere, so that a byline
+    is not glued to the first paragraph. A line runs on when the next starts in
+    lower case, or when it fills most of the width (wrapped text, as in PDFs)
+    without ending a sentence."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    width = max((len(line) for line in lines), default=0)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        wrapped = bool(current) and len(current[-1]) >= 0.6 * width and current[-1][-1] not in ".!?:;"
+        if current and (not line or not (wrapped or line[0].islower())):
+            paragraphs.append(" ".join(current))
+            current = []
+        if line:
+            current.append(line)
+    return paragraphs
+
+
+def _windows(paragraph: str) -> list[str]:
+    """Cut a long paragraph into runs of whole sentences of at most MAX_WORDS words."""
+    if len(paragraph.split()) <= MAX_WORDS:
+        return [paragraph]
+    windows, current = [], []
+    for sentence in sentences(paragraph):
+        if current and len(" ".join([*current, sentence]).split()) > MAX_WORDS:
+            windows.append(" ".join(current))
+            current = []
+        current.append(sentence)
+    return [*windows, " ".join(current)] if current else windows
+
+
+def _title(paragraphs: list[str]) -> str | None:
+    return next((p for p in paragraphs if len(p.split()) >= 3 and re.search(r"[A-Za-z]{3}", p)), None)
+
+
+def _parse(ctx: ParseContext) -> None:
+    paragraphs = _paragraphs(ctx.text)
+    title = _title(paragraphs)
+    head = "\n".join(paragraphs[:8])
+    seen: set[str] = {title or ""}
+    for paragraph in paragraphs:
+        if paragraph in seen or not _is_content(paragraph):
+            continue
+        seen.add(paragraph)
+        for window in _windows(paragraph):
+            ctx.add(
+                f"passage/{len(ctx.records)}",
+                window,
+                Kind.PASSAGE,
+                title=title,
+                snapshot_date=parse_date(head),
+                authority=Authority.SECONDARY,
+                articles=extract_articles(window),
+            )
+
+
+PARSER = Parser("passages", lambda text: True, _parse)

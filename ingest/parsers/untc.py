@@ -1,0 +1,248 @@
+"""UN Treaty Collection files: per-treaty declaration files and status tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.parsers import ParseContext, Parser
+from ingest.parsers.kinds import kind_from_label, kind_from_wording
+from ingest.records import Kind
+from ingest.sources import BUNDLED_CORPUS, TREATY_INDEX_NAME, TreatyEntry, nearest, treaty_index
+from ingest.text import extract_articles, parse_date
+
+# --- which treaty a file is about -------------------------------------------------
+
+
+def untc_treaty(file: Path) -> TreatyEntry | None:
+    """Look the file stem ('4-4') up in the nearest index.csv, then in the bundled one."""
+    candidates = [nearest(file, TREATY_INDEX_NAME), BUNDLED_CORPUS / "untc-2015" / TREATY_INDEX_NAME]
+    for index in candidates:
+        if index and index.is_file() and (entry := treaty_index(index).get(file.stem)):
+            return entry
+    return None
+
+
+def _treaty_fields(ctx: ParseContext) -> dict[str, str | None]:
+    entry = untc_treaty(ctx.file)
+    return {"treaty": entry.title if entry else None, "source_url": entry.url if entry else None}
+
+
+# --- declaration files --------------------------------------------------------------
+
+_ENTRY_HEAD = re.compile(r"^#[ \t]*(\S[^\n]*)$", re.M)
+_CROSS_REFERENCE = re.compile(r"(?:See\s+chapter\s+[IVXLC]+[\s.]*[\w.-]*\.?\s*)+", re.I)
+_AFTER_BREAK = r"(?:^|(?<=[.;:\"”’')\]]))\s*"
+_LABEL = re.compile(
+    _AFTER_BREAK + r"(?P<label>(?:Interpretative\s+)?(?:Declarations?|Reservations?|Understandings?"
+    r"|Objections?|Communications?)(?:\s+made)?(?:\s+upon\s+[a-z]+(?:\s+and\s+confirmed\s+upon\s+[a-z]+)?)?"
+    r"|Upon\s+(?:signature|ratification|accession|succession|acceptance|approval)"
+    r"(?:\s+and\s+confirmed\s+upon\s+[a-z]+)?)\s*:"
+)
+_UPON = re.compile(r"\bupon\s+[a-z]+(?:\s+and\s+confirmed\s+upon\s+[a-z]+)?", re.I)
+_DOT_ITEM = re.compile(_AFTER_BREAK + r"(?P<n>\d{1,2})\.(?=\s*[A-Z\"“‘'(])")
+_PAREN_ITEM = re.compile(_AFTER_BREAK + r"[\"“]?\((?P<n>\d{1,2})\)(?=\s*[A-Za-z\"“‘'])")
+_HEADING = re.compile(
+    r"(?:^|(?<=[.;\"”’]))\s*(?:\.{3,})?(?P<n>Article\s+\d+(?:,\s*paragraph\s+\d+)?)\s*(?::|(?=[\"“])|(?=[A-Z][a-z]))"
+)
+_QUOTES = "\"“”‘’'"
+
+
+@dataclass
+class _Item:
+    text: str
+    number: str | None = None
+    label: Kind | None = None
+    made_upon: str | None = None
+    group: int = 0
+
+
+def _tidy(text: str) -> str:
+    """Drop quote marks that enclose or dangle at the ends of a slice; the rest stays verbatim."""
+    text = text.strip()
+    if text[:1] in _QUOTES and text.rstrip(".;")[-1:] in _QUOTES:
+        return text[1:].strip().rstrip(_QUOTES).strip() if text[-1] in _QUOTES else text[1:].strip()
+    if text.count('"') % 2 == 1:
+        text = text[:-1] if text.endswith('"') else text[1:] if text.startswith('"') else text
+    return text.strip()
+
+
+def _numbered(segment: str) -> list[_Item]:
+    """Split '1.The ... 2.The ...' or '"(1)That ... "(2)That ...' into items.
+
+    Numbering must run 1, 2, 3...; a new '(1)' starts a new group (UNTC lists
+    reservations, understandings and declarations as separate (1)...(n) runs
+    once the headings are lost)."""
+    for pattern in (_DOT_ITEM, _PAREN_ITEM):
+        marks, expected, group = [], 1, 0
+        for m in pattern.finditer(segment):
+            n = int(m.group("n"))
+            if n == expected or (n == 1 and marks and pattern is _PAREN_ITEM):
+                group += n == 1
+                marks.append((m.start(), m.end(), n, group))
+                expected = n + 1
+        if len(marks) >= 2:
+            items = []
+            for i, (start, body_start, n, grp) in enumerate(marks):
+                end = marks[i + 1][0] if i + 1 < len(marks) else len(segment)
+                # A preamble before the first item ("... makes the following reservations:") belongs with it.
+                preamble = i == 0 and re.search(r"[A-Za-z]{2}", segment[:start])
+                items.append(_Item(_tidy(segment[0 if preamble else body_start : end]), str(n), group=grp))
+            return items
+    return []
+
+
+def _headed(segment: str) -> list[_Item]:
+    """Split 'Article 10"..."Article 14"...' into one item per article heading."""
+    marks = list(_HEADING.finditer(segment))
+    if len(marks) < 2:
+        return []
+    items = []
+    if segment[: marks[0].start()].strip(" ." + _QUOTES):
+        items.append(_Item(_tidy(segment[: marks[0].start()])))
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(segment)
+        items.append(_Item(_tidy(segment[m.start() : end])))
+    return items
+
+
+def _segments(body: str) -> list[_Item]:
+    """Cut an entry at labels such as 'Reservations:' or 'Upon ratification:'."""
+    items: list[_Item] = []
+    made_upon, label, start = None, None, 0
+
+    def flush(end: int) -> None:
+        piece = body[start:end]
+        if re.search(r"[A-Za-z]{2}", piece):
+            for item in _numbered(piece) or _headed(piece) or [_Item(_tidy(piece))]:
+                item.label, item.made_upon = label, made_upon
+                items.append(item)
+
+    for m in _LABEL.finditer(body):
+        flush(m.start())
+        text = m.group("label")
+        if text.lower().startswith("upon"):
+            made_upon, label = text.lower(), None
+        else:
+            label = kind_from_label(text)
+            upon = _UPON.search(text)
+            made_upon = upon.group(0).lower() if upon else made_upon
+        start = m.end()
+    flush(len(body))
+    return items
+
+
+def _assign_kinds(items: list[_Item]) -> list[Kind]:
+    """A label wins; otherwise the wording; otherwise the kind most items of the
+    same numbered run state; otherwise a declaration."""
+    worded = [kind_from_wording(item.text) for item in items]
+    by_group: dict[int, Counter[Kind]] = {}
+    for item, kind in zip(items, worded, strict=True):
+        if kind and item.number:
+            by_group.setdefault(item.group, Counter())[kind] += 1
+    kinds = []
+    for item, kind in zip(items, worded, strict=True):
+        group = by_group.get(item.group) if item.number else None
+        fallback = group.most_common(1)[0][0] if group else Kind.DECLARATION
+        kinds.append(item.label or kind or fallback)
+    return kinds
+
+
+def split_entry(body: str) -> list[tuple[Kind, _Item]]:
+    """One state's entry -> (kind, item) for each record it holds."""
+    body = body.strip()
+    if _CROSS_REFERENCE.fullmatch(body):
+        return [(Kind.CROSS_REFERENCE, _Item(body))]
+    items = [item for item in _segments(body) if item.text]
+    return list(zip(_assign_kinds(items), items, strict=True))
+
+
+def _is_declarations(text: str) -> bool:
+    return bool(re.match(r"\s*#[ \t]*[A-Z]", text)) and len(_ENTRY_HEAD.findall(text)) >= 1
+
+
+def _parse_declarations(ctx: ParseContext) -> None:
+    treaty = _treaty_fields(ctx)
+    heads = list(_ENTRY_HEAD.finditer(ctx.text))
+    for i, head in enumerate(heads):
+        party = head.group(1).strip()
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(ctx.text)
+        for n, (kind, item) in enumerate(split_entry(ctx.text[head.end() : end])):
+            ctx.add(
+                f"{party}/{n}",
+                item.text,
+                kind,
+                party=party,
+                number=item.number,
+                made_upon=item.made_upon,
+                articles=() if kind is Kind.CROSS_REFERENCE else extract_articles(item.text),
+                **treaty,
+            )
+
+
+DECLARATIONS = Parser("untc-declarations", _is_declarations, _parse_declarations)
+
+# --- status tables ---------------------------------------------------------------------
+
+_SUFFIXED = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*\((\w{1,2})\)")
+_CONSENT_WORDS = ("ratification", "accession", "acceptance", "approval", "succession",
+                  "definitive signature", "consent", "formal confirmation")
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    role: str  # "signature", "consent" or "other"
+    acts: dict[str, str]  # suffix -> act
+    default_act: str
+
+
+def _column(name: str) -> _Column:
+    lower = name.lower()
+    acts = {suffix: act.strip().lower() for act, suffix in _SUFFIXED.findall(name)}
+    plain = [t.strip().lower() for t in re.sub(r"\([^)]*\)", "|", name).split(",")]
+    unsuffixed = [t for t in plain if t and "|" not in t]
+    default = unsuffixed[0] if unsuffixed else next(iter(acts.values()), lower)
+    if lower.startswith("signature"):
+        role = "signature"
+    elif any(word in lower for word in _CONSENT_WORDS) and "provisional" not in lower:
+        role = "consent"
+    else:
+        role = "other"
+    return _Column(name, role, acts, default)
+
+
+def _is_status_table(text: str) -> bool:
+    return text.lstrip().startswith("Participant,")
+
+
+def _parse_status(ctx: ParseContext) -> None:
+    treaty = _treaty_fields(ctx)
+    rows = list(csv.reader(io.StringIO(ctx.text.lstrip())))
+    columns = [_column(name) for name in rows[0][1:]]
+    for row in rows[1:]:
+        if not row or not row[0].strip():
+            continue
+        party, values = row[0].strip(), [v.strip() for v in row[1:]]
+        if not any(values):
+            continue
+        facts: dict[str, str | None] = {}
+        for column, value in zip(columns, values, strict=False):
+            if not value or column.role == "other":
+                continue
+            when = parse_date(value)
+            if column.role == "signature":
+                facts["signature_date"] = when
+            elif when:
+                suffix = value.split()[-1] if not value.split()[-1].isdigit() else ""
+                facts["consent_date"] = when
+                facts["consent_act"] = column.acts.get(suffix, column.default_act)
+        text = "; ".join(f"{c.name}: {v}" for c, v in zip(columns, values, strict=False) if v)
+        ctx.add(party, f"{party} — {text}", Kind.STATUS, party=party, **treaty, **facts)
+
+
+STATUS_TABLE = Parser("untc-status", _is_status_table, _parse_status)

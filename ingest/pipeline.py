@@ -1,0 +1,140 @@
+"""Ingest files into the store: parse, diff against what is stored, embed only
+what is new, remove what is gone. Re-running on unchanged files changes nothing."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.errors import DocumentError
+from ingest.loaders import load_file
+from ingest.parsers import ParseContext, parse_document
+from ingest.records import Record
+from ingest.sources import MANIFEST_NAME, is_treaty_index, source_info
+from ingest.store import RecordStore
+
+
+@dataclass
+class FileReport:
+    source: str
+    parser: str | None = None
+    records: int = 0
+    added: int = 0
+    removed: int = 0
+    error: str | None = None
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    removed_sources: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    total_records: int = 0
+
+    @property
+    def added(self) -> int:
+        return sum(f.added for f in self.files)
+
+    @property
+    def removed(self) -> int:
+        return sum(f.removed for f in self.files)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.error]
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Files under the given paths, hidden files and manifests skipped, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.name != MANIFEST_NAME
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise DocumentError(f"{path}: no such file or directory; check the path.")
+    return list(dict.fromkeys(files))
+
+
+def source_key(file: Path, corpus_dir: Path) -> str:
+    """Corpus files are known by their path inside the corpus, anything else by its full path."""
+    resolved = file.resolve()
+    try:
+        return resolved.relative_to(corpus_dir.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def parse_file(file: Path, source: str) -> tuple[str, list[Record]]:
+    loaded = load_file(file)
+    if is_treaty_index(loaded.text):
+        return "treaty-index", []  # metadata for the UNTC parsers, not content
+    ctx = ParseContext(file=file, source=source, info=source_info(file), loaded=loaded)
+    parser = parse_document(ctx)
+    return parser, ctx.records
+
+
+def ingest(
+    paths: list[Path], store: RecordStore, corpus_dir: Path, *, show_progress: bool = False
+) -> IngestReport:
+    started = time.perf_counter()
+    report = IngestReport()
+    stored = store.ids_by_source()
+    plans: list[tuple[FileReport, list[Record], set[str]]] = []
+    for file in tqdm(discover(paths), desc="Parsing", unit="file", disable=not show_progress):
+        entry = FileReport(source_key(file, corpus_dir))
+        report.files.append(entry)
+        try:
+            entry.parser, records = parse_file(file, entry.source)
+        except DocumentError as exc:
+            entry.error = str(exc)
+            continue
+        new_ids = {r.id for r in records}
+        old_ids = stored.get(entry.source, set())
+        entry.records = len(records)
+        fresh = [r for r in records if r.id not in old_ids]
+        plans.append((entry, fresh, old_ids - new_ids))
+
+    changed = False
+    total = sum(len(fresh) for _, fresh, _ in plans)
+    with tqdm(total=total, desc="Embedding", unit="record", disable=not show_progress or not total) as bar:
+        for entry, fresh, stale in plans:
+            if fresh:
+                # Add before deleting: an interrupted run leaves extra records, never missing ones.
+                store.add(fresh, store.embedder.embed_records(fresh, progress=bar.update))
+            store.delete(stale)
+            entry.added, entry.removed = len(fresh), len(stale)
+            changed |= bool(fresh or stale)
+
+    report.removed_sources = _remove_vanished(paths, stored, corpus_dir, store)
+    if changed or report.removed_sources:
+        store.touch()
+    report.total_records = store.count()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _remove_vanished(
+    paths: list[Path], stored: dict[str, set[str]], corpus_dir: Path, store: RecordStore
+) -> list[str]:
+    """Drop the records of files that were ingested from these directories before
+    but no longer exist there."""
+    gone = []
+    for directory in (p for p in paths if p.is_dir()):
+        prefix = source_key(directory, corpus_dir)
+        for source in stored:
+            relative = not Path(source).is_absolute()
+            inside = (prefix == "." and relative) or source.startswith(prefix + "/")
+            absolute = Path(source) if Path(source).is_absolute() else corpus_dir / source
+            if inside and not absolute.exists():
+                store.delete(stored[source])
+                gone.append(source)
+    return gone

@@ -1,0 +1,89 @@
+"""The record: the unit that is embedded, retrieved and cited."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Kind(StrEnum):
+    DECLARATION = "declaration"
+    RESERVATION = "reservation"
+    UNDERSTANDING = "understanding"
+    OBJECTION = "objection"
+    COMMUNICATION = "communication"
+    STATUS = "status"
+    # An entry that only points elsewhere ("See chapter IV.3."): kept, but never content.
+    CROSS_REFERENCE = "cross-reference"
+    # A paragraph of a document without treaty-record structure (news, reports).
+    PASSAGE = "passage"
+
+
+class Authority(StrEnum):
+    OFFICIAL = "official"
+    SECONDARY = "secondary"
+
+
+class Record(BaseModel):
+    """One declaration, reservation, objection, communication, status fact or passage."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: str  # verbatim, as the source prints it
+    kind: Kind
+    treaty: str | None = None
+    party: str | None = None
+    number: str | None = None
+    made_upon: str | None = None
+    articles: tuple[str, ...] = ()
+    source: str
+    source_title: str
+    source_url: str | None = None
+    snapshot_date: str | None = None
+    authority: Authority = Authority.OFFICIAL
+    position: int = 0
+    # Status facts (ISO dates); only status records carry them.
+    signature_date: str | None = None
+    consent_date: str | None = None
+    consent_act: str | None = None
+    entry_into_force_date: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How a lawyer names the record: "Declaration 1", "Reservation", "Status"."""
+        kind = self.kind.value.capitalize()
+        return f"{kind} {self.number}" if self.number else kind
+
+    def search_text(self) -> str:
+        """The record with its context prepended, so a question naming the treaty,
+        party or article finds it even when the verbatim text does not say them."""
+        head = [self.treaty, self.party, self.label]
+        if self.articles:
+            head.append("articles " + ", ".join(self.articles))
+        if self.made_upon:
+            head.append("made " + self.made_upon)
+        return " | ".join(h for h in head if h) + "\n" + self.text
+
+    def to_metadata(self) -> dict[str, Any]:
+        """Chroma metadata: scalar values only, None dropped, articles JSON-encoded."""
+        data = self.model_dump(exclude={"id", "text"}, mode="json", exclude_none=True)
+        data["articles"] = json.dumps(list(self.articles))
+        return data
+
+    @classmethod
+    def from_stored(cls, record_id: str, text: str, metadata: dict[str, Any]) -> Record:
+        data = dict(metadata)
+        data["articles"] = tuple(json.loads(data.get("articles", "[]")))
+        return cls(id=record_id, text=text, **data)
+
+
+def record_id(source: str, locator: str, text: str) -> str:
+    """Stable ID from where the record sits and what it says: re-ingesting an
+    unchanged file reproduces it; editing a record changes only its own ID."""
+    digest = hashlib.sha256(f"{source}\x1f{locator}\x1f{text}".encode()).hexdigest()
+    return digest[:24]

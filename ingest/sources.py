@@ -1,0 +1,109 @@
+"""What is known about a source file: its manifest entry, or sensible defaults."""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from ingest.errors import DocumentError
+from ingest.records import Authority
+
+# The corpus shipped with the repository (a sibling of this package).
+BUNDLED_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+MANIFEST_NAME = "manifest.toml"
+TREATY_INDEX_NAME = "index.csv"
+
+
+class SourceInfo(BaseModel):
+    """One `[[source]]` entry of a corpus manifest; `path` may be a glob."""
+
+    path: str
+    title: str | None = None
+    origin: str | None = None
+    retrieved: str | None = None
+    snapshot_date: str | None = None
+    licence: str | None = None
+    authority: Authority | None = None
+    format: str | None = None
+    treaty: str | None = None
+    party: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class Manifest:
+    root: Path
+    sources: list[SourceInfo] = field(default_factory=list)
+
+    def lookup(self, file: Path) -> SourceInfo | None:
+        relative = file.resolve().relative_to(self.root).as_posix()
+        return next((s for s in self.sources if fnmatch.fnmatch(relative, s.path)), None)
+
+
+@cache
+def load_manifest(path: Path) -> Manifest:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        sources = [SourceInfo(**entry) for entry in data.get("source", [])]
+    except (OSError, tomllib.TOMLDecodeError, ValidationError, TypeError) as exc:
+        raise DocumentError(f"{path}: invalid manifest ({exc}); fix it or remove it.") from exc
+    return Manifest(path.parent.resolve(), sources)
+
+
+def nearest(file: Path, name: str) -> Path | None:
+    """The closest file called `name` in the directory of `file` or above it."""
+    for directory in file.resolve().parents:
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def source_info(file: Path) -> SourceInfo:
+    manifest_path = nearest(file, MANIFEST_NAME)
+    info = load_manifest(manifest_path).lookup(file) if manifest_path else None
+    return info or SourceInfo(path=file.name)
+
+
+@dataclass(frozen=True)
+class TreatyEntry:
+    title: str
+    url: str | None
+
+
+# "International Covenant on Civil and Political Rights. New York, 16 December 1966"
+_PLACE_AND_DATE = re.compile(r"^(?P<title>.+?)\.\s+(?:[A-Z][^.]*?)?\b\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b.*$")
+
+
+def short_title(title: str) -> str:
+    """The treaty's name without the place and date of its adoption."""
+    match = _PLACE_AND_DATE.match(title.strip())
+    short = match.group("title").strip() if match else title.strip()
+    # "Protocol. Geneva, 19 February 1925": a bare "Protocol" would name nothing.
+    return short if len(short.split()) >= 3 else title.strip()
+
+
+@cache
+def treaty_index(path: Path) -> dict[str, TreatyEntry]:
+    """UN Treaty Collection index: '4-4' -> ('International Covenant on ...', url).
+
+    The file stem of a UNTC file is '<chapter>-<treaty>' with dots turned into
+    dashes ('4-11-b' is treaty 11.b of chapter IV)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {
+            f"{row['chapter_no']}-{row['treaty_no'].replace('.', '-')}": TreatyEntry(
+                short_title(row["treaty_name"]), row.get("url") or None
+            )
+            for row in csv.DictReader(fh)
+        }
+
+
+def is_treaty_index(text: str) -> bool:
+    return text.lstrip().lower().startswith("chapter_no,treaty_no,treaty_name")

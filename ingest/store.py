@@ -1,0 +1,161 @@
+"""The record store: one Chroma collection, embedded on disk or on a Chroma server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.embedding import Embedder, TreatyEmbeddingFunction
+from ingest.errors import StoreError
+from ingest.records import Record
+
+PAGE = 2000
+
+
+def _client(path: Path | None, host: str | None, port: int) -> Any:
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if host:
+        try:
+            client = chromadb.HttpClient(host=host, port=port, settings=settings)
+            client.heartbeat()
+        except Exception as exc:  # chromadb raises bare ValueError/ConnectionError variants
+            raise StoreError(
+                f"Cannot reach the Chroma server at {host}:{port} ({exc}). Start it with "
+                f"`chroma run --path DIR --host {host} --port {port}`, or unset "
+                "TREATYQA_CHROMA_HOST to use the embedded store."
+            ) from exc
+        return client
+    assert path is not None
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class RecordStore:
+    """Records with their embeddings; the verbatim text is the Chroma document."""
+
+    def __init__(self, client: Any, embedder: Embedder, name: str) -> None:
+        self.client, self.embedder, self.name = client, embedder, name
+        self.function = TreatyEmbeddingFunction(embedder)
+        self.collection = client.get_or_create_collection(
+            name,
+            embedding_function=self.function,
+            configuration={"hnsw": {"space": "cosine", "ef_search": 200, "ef_construction": 200}},
+            metadata={"embedding_model": embedder.model_id, "revision": "empty"},
+        )
+        built_with = (self.collection.metadata or {}).get("embedding_model")
+        if built_with != embedder.model_id:
+            raise StoreError(
+                f"The store {name!r} was built with the embedding model {built_with!r}, but "
+                f"{embedder.model_id!r} is configured. Use the same model, or rebuild the store "
+                "with `treatyqa ingest --rebuild`."
+            )
+
+    @classmethod
+    def connect(
+        cls,
+        embedder: Embedder,
+        *,
+        path: Path | None = None,
+        host: str | None = None,
+        port: int = 8000,
+        name: str = "treatyqa",
+    ) -> RecordStore:
+        return cls(_client(path, host, port), embedder, name)
+
+    def drop(self) -> RecordStore:
+        """Delete every record and return a fresh, empty store."""
+        self.client.delete_collection(self.name)
+        return RecordStore(self.client, self.embedder, self.name)
+
+    # --- reading ---------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def _pages(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            page = self.collection.get(limit=PAGE, offset=offset, **kwargs)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+    def ids_by_source(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for page in self._pages(include=["metadatas"]):
+            for rid, meta in zip(page["ids"], page["metadatas"], strict=True):
+                out.setdefault(meta["source"], set()).add(rid)
+        return out
+
+    def records(self, ids: Sequence[str] | None = None) -> list[Record]:
+        """The given records (in that order), or all records."""
+        if ids is not None:
+            page = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+            found = {
+                rid: Record.from_stored(rid, doc, meta)
+                for rid, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+            }
+            return [found[rid] for rid in ids if rid in found]
+        return [
+            Record.from_stored(rid, doc, meta)
+            for page in self._pages(include=["documents", "metadatas"])
+            for rid, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+        ]
+
+    def query(
+        self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[Record, float]]:
+        """The k nearest records with their cosine similarity."""
+        k = min(k, self.count())
+        if k <= 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[list(embedding)],
+            n_results=k,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (Record.from_stored(rid, doc, meta), 1.0 - float(dist))
+            for rid, doc, meta, dist in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0],
+                result["distances"][0], strict=True,
+            )
+        ]
+
+    def revision(self) -> str:
+        """Changes whenever records are added or removed (read fresh, not cached)."""
+        fresh = self.client.get_collection(self.name, embedding_function=self.function)
+        return str((fresh.metadata or {}).get("revision", "empty"))
+
+    # --- writing ---------------------------------------------------------------------
+
+    def add(self, records: Sequence[Record], embeddings: np.ndarray) -> None:
+        step = max(1, min(PAGE, self.client.get_max_batch_size()))
+        for start in range(0, len(records), step):
+            batch = records[start : start + step]
+            self.collection.upsert(
+                ids=[r.id for r in batch],
+                documents=[r.text for r in batch],
+                metadatas=[r.to_metadata() for r in batch],
+                embeddings=embeddings[start : start + step],
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), PAGE):
+            self.collection.delete(ids=ids[start : start + PAGE])
+
+    def touch(self) -> None:
+        """Record that the contents changed, for indexes derived from the store."""
+        metadata = dict(self.collection.metadata or {})
+        metadata["revision"] = uuid.uuid4().hex
+        self.collection.modify(metadata=metadata)

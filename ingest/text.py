@@ -1,0 +1,118 @@
+"""Text helpers shared by parsers and answerers: article references, dates, sentences."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+
+from dateutil import parser as dateparser
+
+_NUM = r"\d+(?:\s*bis|\s*ter)?"
+_LETTER = r"""["'“‘]?([a-z]{1,4}|[ivx]{1,5})["'”’]?"""
+
+# "subparagraph "a" of paragraph 7 of Article 24" / "paragraph 3 of Article 6"
+_NESTED = re.compile(
+    rf"""(?:sub-?paragraph\s+{_LETTER}\s+of\s+)?paragraphs?\s+({_NUM})\s*(?:\(([a-z])\))?\s+of\s+article\s+({_NUM})""",
+    re.IGNORECASE,
+)
+# "Article 29, paragraph 4" / "article 24 paragraph 7 (a)" / "art. 29(4)" / "articles 9 (5) and 14 (6)"
+_ARTICLE = re.compile(
+    r"""\b(?:articles?|arts?\.)\s*((?:\d+\s*(?:bis|ter)?(?:\s*\(\s*\w{1,4}\s*\))*"""
+    r"""(?:\s*,?\s*(?:para(?:graph)?s?\.?\s*|sub-?paragraph\s*)\(?\w{1,4}\)?)*"""
+    r"""(?:\s*(?:,|and|or|to|&)\s*)?)+)""",
+    re.IGNORECASE,
+)
+# References to national law, not to the treaty: "article 18 of the Argentine National Constitution".
+_DOMESTIC = re.compile(
+    r"^\s*(?:of|in)\s+(?:the|its|their)\s+(?:[A-Z][\w-]*\s+){1,4}"
+    r"(?:Constitution|Code|Law|Act|Decree|Ordinance)\b"
+)
+
+
+def normalise_article(article: str, paragraph: str | None = None, sub: str | None = None) -> str:
+    parts = [re.sub(r"\s+", "", article).lower()]
+    parts += [f"({p.lower()})" for p in (paragraph, sub) if p]
+    return parts[0] + "".join(parts[1:])
+
+
+def _split_article_list(chunk: str) -> list[str]:
+    """'9 (5) and 14 (6)' -> ['9(5)', '14(6)']; '24, paragraph 7' -> ['24(7)']."""
+    chunk = re.sub(r",?\s*(?:para(?:graph)?s?\.?|sub-?paragraph)\s*\(?(\w{1,4})\)?", r"(\1)", chunk,
+                   flags=re.IGNORECASE)
+    found = []
+    for m in re.finditer(r"(\d+(?:\s*(?:bis|ter))?)((?:\s*\(\s*\w{1,4}\s*\))*)", chunk):
+        subs = re.findall(r"\(\s*(\w{1,4})\s*\)", m.group(2))
+        found.append(normalise_article(m.group(1), *subs[:2]))
+    return found
+
+
+def extract_articles(text: str) -> tuple[str, ...]:
+    """Article references in the order they appear, normalised as 24(7)(a), de-duplicated."""
+    hits: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _NESTED.finditer(text):
+        if _DOMESTIC.match(text[m.end():]):
+            continue
+        art = normalise_article(m.group(4), m.group(2), m.group(1) or m.group(3))
+        hits.append((m.start(), 0, art))
+        taken.append(m.span())
+    for m in _ARTICLE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken) or _DOMESTIC.match(text[m.end():]):
+            continue
+        hits += [(m.start(), i, a) for i, a in enumerate(_split_article_list(m.group(1)))]
+    ordered = list(dict.fromkeys(art for *_, art in sorted(hits)))
+    # "Article 4, paragraph 2 ... the acts described in Article 4": 4(2) says it all.
+    return tuple(a for a in ordered if not any(o.startswith(a + "(") for o in ordered))
+
+
+_DATE_RE = re.compile(
+    r"\b(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}|\d{4}-\d{2}-\d{2})\b"
+)
+
+
+def parse_date(value: str) -> str | None:
+    """'30 Jun 2008', 'June 30, 2008', '2008-06-30' -> '2008-06-30'; None when not a date."""
+    match = _DATE_RE.search(value)
+    if not match:
+        return None
+    try:
+        return dateparser.parse(match.group(0), default=None).date().isoformat()
+    except (ValueError, OverflowError, AttributeError):
+        return None
+
+
+def human_date(iso: str) -> str:
+    """'2010-07-01' -> '1 July 2010' (the form treaty offices write)."""
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"
+
+
+@cache
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of `text`, trailing spaces excluded,
+    so that text[start:end] is always a verbatim quote."""
+    spans = []
+    for span in _segmenter().segment(text):
+        start, end = span.start, span.end
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        if end > start:
+            spans.append((start, end))
+    return spans or [(0, len(text))]
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())

@@ -1,0 +1,63 @@
+"""Shared fixtures: a real subset of the bundled corpus, ingested once per session
+into a temporary Chroma store with the real embedding model."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+from app.assistant import Assistant  # noqa: E402
+from app.config import Settings  # noqa: E402
+from ingest.sources import BUNDLED_CORPUS  # noqa: E402
+
+# Treaties whose declarations and status tables make up the test corpus:
+# ICCPR, ICESCR, CEDAW, CAT, CRC.
+SUBSET_TREATIES = ["4-4", "4-3", "4-8", "4-9", "4-11"]
+
+
+def copy_corpus_subset(target: Path, treaties: list[str] = SUBSET_TREATIES) -> Path:
+    shutil.copytree(BUNDLED_CORPUS / "seeds", target / "seeds")
+    shutil.copy(BUNDLED_CORPUS / "manifest.toml", target / "manifest.toml")
+    untc = target / "untc-2015"
+    (untc / "declarations").mkdir(parents=True)
+    (untc / "status").mkdir()
+    shutil.copy(BUNDLED_CORPUS / "untc-2015" / "index.csv", untc / "index.csv")
+    for treaty in treaties:
+        shutil.copy(BUNDLED_CORPUS / f"untc-2015/declarations/{treaty}.txt", untc / "declarations")
+        shutil.copy(BUNDLED_CORPUS / f"untc-2015/status/{treaty}.csv", untc / "status")
+    return target
+
+
+@pytest.fixture(scope="session")
+def corpus_subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_corpus_subset(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session")
+def settings(corpus_subset: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=corpus_subset)
+
+
+@pytest.fixture(scope="session")
+def assistant(settings: Settings) -> Assistant:
+    """An assistant over the ingested subset; tests must not change its store."""
+    assistant = Assistant(settings)
+    report = assistant.ingest()
+    assert not report.failed, report.failed
+    return assistant
+
+
+@pytest.fixture
+def fresh_settings(tmp_path: Path) -> Settings:
+    """Settings with their own empty store and a small corpus (seeds only)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS / "seeds", corpus / "seeds")
+    shutil.copy(BUNDLED_CORPUS / "manifest.toml", corpus / "manifest.toml")
+    return Settings(data_dir=tmp_path / "data", corpus_dir=corpus)

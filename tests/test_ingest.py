@@ -1,0 +1,67 @@
+"""Ingest into a real Chroma store with the real model: idempotent, incremental, robust."""
+
+from pathlib import Path
+
+from app.assistant import Assistant
+from app.config import Settings
+from ingest.records import Kind
+
+SEED_NAME = "seeds/000_2962096e9e713ff3.txt"
+
+
+def test_reingesting_unchanged_files_changes_nothing(fresh_settings: Settings) -> None:
+    assistant = Assistant(fresh_settings)
+    first = assistant.ingest()
+    revision = assistant.store.revision()
+    ids = sorted(r.id for r in assistant.store.records())
+    second = assistant.ingest()
+    assert first.added == len(ids) == 19 and first.removed == 0
+    assert (second.added, second.removed) == (0, 0)
+    assert assistant.store.revision() == revision
+    assert sorted(r.id for r in assistant.store.records()) == ids
+
+
+def test_a_changed_file_replaces_only_its_own_changed_records(fresh_settings: Settings) -> None:
+    assistant = Assistant(fresh_settings)
+    assistant.ingest()
+    before = {r.id: r for r in assistant.store.records()}
+    seed = fresh_settings.corpus_dir / SEED_NAME
+    seed.write_text(seed.read_text().replace("temporary arrest", "provisional arrest"))
+    report = assistant.ingest()
+    after = {r.id: r for r in assistant.store.records()}
+    changed = {f.source: (f.added, f.removed) for f in report.files}
+    assert changed == {SEED_NAME: (1, 1), "seeds/001_6352ffd1b309921d.txt": (0, 0)}
+    (new_id,) = set(after) - set(before)
+    assert "provisional arrest" in after[new_id].text and after[new_id].label == "Declaration 1"
+    assert len(after) == len(before)
+
+
+def test_records_of_a_deleted_file_are_removed(fresh_settings: Settings) -> None:
+    assistant = Assistant(fresh_settings)
+    assistant.ingest()
+    (fresh_settings.corpus_dir / SEED_NAME).unlink()
+    report = assistant.ingest()
+    assert report.removed_sources == [SEED_NAME]
+    assert {r.source for r in assistant.store.records()} == {"seeds/001_6352ffd1b309921d.txt"}
+
+
+def test_bad_files_are_reported_and_the_rest_is_ingested(fresh_settings: Settings) -> None:
+    bad = fresh_settings.corpus_dir / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "blob.bin").write_bytes(bytes(range(256)) * 20)
+    (bad / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    report = Assistant(fresh_settings).ingest()
+    failed = {Path(f.source).name: f.error for f in report.failed}
+    assert set(failed) == {"empty.txt", "blob.bin", "broken.pdf"}
+    assert "empty" in failed["empty.txt"] and "binary" in failed["blob.bin"]
+    assert report.total_records == 19
+
+
+def test_stored_records_round_trip_with_their_metadata(assistant: Assistant) -> None:
+    (declaration,) = [r for r in assistant.store.records()
+                      if r.source == SEED_NAME and r.label == "Declaration 1"]
+    assert declaration.articles == ("24(7)(a)",)
+    assert declaration.kind is Kind.DECLARATION
+    assert declaration.made_upon == "upon signature and confirmed upon ratification"
+    assert declaration.snapshot_date == "2026-11-24"

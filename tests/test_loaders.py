@@ -1,0 +1,78 @@
+"""Loading files of each format, detected by content; bad files give clear errors."""
+
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from ingest.errors import DocumentError
+from ingest.loaders import load_file
+from ingest.pipeline import parse_file
+from ingest.records import Kind
+
+TREATY_PAGE_HTML = """<!DOCTYPE html><html><head><title>Contracting Parties - Treaty database</title></head>
+<body><nav><ul><li><a href="/a">About us</a></li><li><a href="/b">Patents and trademarks</a></li></ul></nav>
+<main><h1>Contracting Parties Convention on Cybercrime Azerbaijan</h1>
+<p>Dates Signature: June 30, 2008 Ratification: March 15, 2010 Entry into force: July 1, 2010</p>
+<p>Declarations made upon signature and confirmed upon ratification:</p>
+<ol><li>"According to Article 38 of the Convention, the Republic declares that it is unable to guarantee
+implementation of the Convention in certain territories."</li>
+<li>"According to paragraph 1 of Article 35 of the Convention, the Republic designates the Ministry of
+National Security as a point of contact."</li></ol></main>
+<footer>Copyright. Terms of use. Privacy policy.</footer></body></html>"""
+
+
+def write_pdf(path: Path, lines: list[str]) -> Path:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for line in lines:
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_html_is_detected_by_content_and_keeps_list_numbers(tmp_path: Path) -> None:
+    page = tmp_path / "page.dat"  # no telling extension
+    page.write_text(TREATY_PAGE_HTML)
+    assert load_file(page).format == "html"
+    parser, records = parse_file(page, "page.dat")
+    assert parser == "treaty-page"
+    assert [(r.kind, r.number, r.articles) for r in records] == [
+        (Kind.STATUS, None, ()), (Kind.DECLARATION, "1", ("38",)), (Kind.DECLARATION, "2", ("35(1)",))]
+    assert not any("Patents and trademarks" in r.text for r in records)
+
+
+def test_pdf_text_is_extracted_and_parsed(tmp_path: Path) -> None:
+    pdf = write_pdf(tmp_path / "report.pdf", [
+        "Annual review of treaty practice",
+        "",
+        "The Secretary-General received a number of declarations concerning article 24 of the "
+        "Convention on Cybercrime during the reporting period, most of them designating central authorities.",
+    ])
+    loaded = load_file(pdf)
+    assert loaded.format == "pdf"
+    _, records = parse_file(pdf, "report.pdf")
+    assert records and records[0].kind is Kind.PASSAGE
+    assert "designating central authorities" in records[0].text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"   \n\t ", "empty"), (b"\x00\x01\x02\xff\xfe" * 200, "binary"),
+     (b"%PDF-1.4\n this is not really a pdf", "not a readable PDF")],
+)
+def test_unreadable_files_raise_a_document_error_that_names_the_file(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(DocumentError, match=message) as info:
+        load_file(bad)
+    assert str(bad) in str(info.value)
+
+
+def test_latin1_text_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_bytes("Déclaration de la République française concernant l'article 29.".encode("latin-1"))
+    assert "République" in load_file(path).text
