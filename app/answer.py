@@ -14,12 +14,14 @@ NO_ANSWER = "The sources in the corpus do not answer this question."
 
 
 def describe(record: Record) -> str:
-    """"Azerbaijan's Declaration 1 to the Convention on Cybercrime (Article 24(7)(a), made upon ...)"."""
+    """ "Azerbaijan's Declaration 1 to the Convention on Cybercrime (Article 24(7)(a), made upon ...)"."""
     owner = f"{record.party}'s " if record.party else ""
     treaty = f" to the {record.treaty}" if record.treaty else ""
     details = []
     if record.articles:
-        details.append(("Article " if len(record.articles) == 1 else "Articles ") + ", ".join(record.articles))
+        details.append(
+            ("Article " if len(record.articles) == 1 else "Articles ") + ", ".join(record.articles)
+        )
     if record.made_upon:
         details.append(f"made {record.made_upon}")
     return f"{owner}{record.label}{treaty}" + (f" ({'; '.join(details)})" if details else "")
@@ -34,8 +36,13 @@ def status_sentence(record: Record) -> str:
         facts.append(f"signed the {treaty} on {human_date(record.signature_date)}")
     if record.consent_date:
         act = record.consent_act or "ratification"
-        verb = {"accession": "acceded to", "succession": "succeeded to", "acceptance": "accepted",
-                "approval": "approved", "definitive signature": "definitively signed"}.get(act, "ratified")
+        verb = {
+            "accession": "acceded to",
+            "succession": "succeeded to",
+            "acceptance": "accepted",
+            "approval": "approved",
+            "definitive signature": "definitively signed",
+        }.get(act, "ratified")
         target = "it" if facts else f"the {treaty}"
         facts.append(f"{verb} {target} on {human_date(record.consent_date)}")
     sentence = f"{party} " + " and ".join(facts) if facts else f"{party}: {record.text}"

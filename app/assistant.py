@@ -49,13 +49,18 @@ class Assistant:
         hits = self.retriever.retrieve(question, self.settings.top_k, filters)
         return self.answerer.answer(question, hits)
 
-    def ingest(self, paths: list[Path] | None = None, *, rebuild: bool = False,
-               show_progress: bool = False) -> IngestReport:
+    def ingest(
+        self, paths: list[Path] | None = None, *, rebuild: bool = False, show_progress: bool = False
+    ) -> IngestReport:
         if rebuild:
             self.__dict__["store"] = self.store.drop()
             self.__dict__.pop("retriever", None)
-        return ingest(paths or [self.settings.corpus_dir], self.store, self.settings.corpus_dir,
-                      show_progress=show_progress)
+        return ingest(
+            paths or [self.settings.corpus_dir],
+            self.store,
+            self.settings.corpus_dir,
+            show_progress=show_progress,
+        )
 
     def ensure_ingested(self, show_progress: bool = False) -> IngestReport | None:
         """Ingest the configured corpus when the store is empty (first start)."""

@@ -39,7 +39,9 @@ def print_ingest_report(report: Any, err: bool = True) -> None:
         if f.error:
             click.secho(f"  FAILED  {f.source}: {f.error}", fg="red", err=err)
         else:
-            click.echo(f"  {f.records:6d} records  +{f.added} -{f.removed}  {f.source}  [{f.parser}]", err=err)
+            click.echo(
+                f"  {f.records:6d} records  +{f.added} -{f.removed}  {f.source}  [{f.parser}]", err=err
+            )
     for source in report.removed_sources:
         click.echo(f"  removed  {source} (file no longer exists)", err=err)
     click.echo(
@@ -68,12 +70,20 @@ def _print_answer(result: Any) -> None:
     click.echo(result.answer)
     for c in result.citations:
         what = " — ".join(
-            x for x in [f"[{c.marker}] {c.kind.capitalize()}" + (f" {c.number}" if c.number else ""),
-                        c.party, c.treaty, ("Art. " + ", ".join(c.articles)) if c.articles else None,
-                        f"made {c.made_upon}" if c.made_upon else None] if x
+            x
+            for x in [
+                f"[{c.marker}] {c.kind.capitalize()}" + (f" {c.number}" if c.number else ""),
+                c.party,
+                c.treaty,
+                ("Art. " + ", ".join(c.articles)) if c.articles else None,
+                f"made {c.made_upon}" if c.made_upon else None,
+            ]
+            if x
         )
-        click.echo(f"\n{what}\n    source: {c.source_title} ({c.source}"
-                   + (f", snapshot {c.snapshot_date})" if c.snapshot_date else ")"))
+        click.echo(
+            f"\n{what}\n    source: {c.source_title} ({c.source}"
+            + (f", snapshot {c.snapshot_date})" if c.snapshot_date else ")")
+        )
 
 
 def _result_json(assistant: Any, qid: Any, question: Any) -> tuple[dict[str, Any], bool]:
@@ -110,13 +120,18 @@ def _ask_file(assistant: Any, fh: IO[str]) -> bool:
 
 @cli.command()
 @click.argument("question", required=False)
-@click.option("--file", "-f", "file", type=click.File("r"),
-              help='JSONL file, one {"id", "question"} per line ("-" for stdin).')
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.File("r"),
+    help='JSONL file, one {"id", "question"} per line ("-" for stdin).',
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def ask(question: str | None, file: IO[str] | None, as_json: bool) -> None:
     """Answer QUESTION from the ingested sources, with citations."""
     if bool(question) == bool(file):
-        raise click.UsageError('Give either a QUESTION or --file questions.jsonl.')
+        raise click.UsageError("Give either a QUESTION or --file questions.jsonl.")
     assistant = _assistant()
     if file:
         if not as_json:

@@ -17,8 +17,12 @@ from ingest.errors import TreatyQAError
 def _card(c: Citation) -> str:
     e = html.escape
     title = f"[{c.marker}] {c.kind.capitalize()}" + (f" {c.number}" if c.number else "")
-    facts = [c.party, c.treaty, ("Article " + ", ".join(c.articles)) if c.articles else None,
-             f"made {c.made_upon}" if c.made_upon else None]
+    facts = [
+        c.party,
+        c.treaty,
+        ("Article " + ", ".join(c.articles)) if c.articles else None,
+        f"made {c.made_upon}" if c.made_upon else None,
+    ]
     source = f"{c.source_title or c.source}" + (f", {c.snapshot_date}" if c.snapshot_date else "")
     return (
         f'<div class="citation"><b>{e(title)}</b> — {e(" · ".join(f for f in facts if f))}'

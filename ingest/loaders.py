@@ -19,15 +19,19 @@ class LoadedText:
     date: str | None = None  # ISO date found in the document's own metadata
 
 
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def load_file(path: Path) -> LoadedText:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"{path}: cannot be read ({exc.strerror}); check the path and permissions.") from exc
+        raise DocumentError(
+            f"{path}: cannot be read ({exc.strerror}); check the path and permissions."
+        ) from exc
     if not data.strip():
         raise DocumentError(f"{path}: the file is empty; nothing to ingest.")
     if data.startswith(b"%PDF-"):
@@ -37,8 +41,9 @@ def load_file(path: Path) -> LoadedText:
     else:
         loaded = LoadedText(_decode(data, path), "text")
     if not loaded.text.strip():
-        raise DocumentError(f"{path}: no text could be extracted ({loaded.format}); "
-                            "a scanned PDF needs OCR before ingesting.")
+        raise DocumentError(
+            f"{path}: no text could be extracted ({loaded.format}); a scanned PDF needs OCR before ingesting."
+        )
     return loaded
 
 
@@ -53,8 +58,10 @@ def _decode(data: bytes, path: Path) -> str:
         best = from_bytes(data).best()
         if best is not None and best.chaos < 0.2:
             return str(best)
-    raise DocumentError(f"{path}: looks like a binary file, not text, HTML or PDF; "
-                        "convert it to one of those formats to ingest it.")
+    raise DocumentError(
+        f"{path}: looks like a binary file, not text, HTML or PDF; "
+        "convert it to one of those formats to ingest it."
+    )
 
 
 def _load_pdf(data: bytes, path: Path) -> LoadedText:

@@ -53,8 +53,10 @@ def discover(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files += sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.name != MANIFEST_NAME
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.name != MANIFEST_NAME
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():

@@ -126,8 +126,11 @@ class RecordStore:
         return [
             (Record.from_stored(rid, doc, meta), 1.0 - float(dist))
             for rid, doc, meta, dist in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0],
-                result["distances"][0], strict=True,
+                result["ids"][0],
+                result["documents"][0],
+                result["metadatas"][0],
+                result["distances"][0],
+                strict=True,
             )
         ]
 

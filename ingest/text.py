@@ -38,8 +38,9 @@ def normalise_article(article: str, paragraph: str | None = None, sub: str | Non
 
 def _split_article_list(chunk: str) -> list[str]:
     """'9 (5) and 14 (6)' -> ['9(5)', '14(6)']; '24, paragraph 7' -> ['24(7)']."""
-    chunk = re.sub(r",?\s*(?:para(?:graph)?s?\.?|sub-?paragraph)\s*\(?(\w{1,4})\)?", r"(\1)", chunk,
-                   flags=re.IGNORECASE)
+    chunk = re.sub(
+        r",?\s*(?:para(?:graph)?s?\.?|sub-?paragraph)\s*\(?(\w{1,4})\)?", r"(\1)", chunk, flags=re.IGNORECASE
+    )
     found = []
     for m in re.finditer(r"(\d+(?:\s*(?:bis|ter))?)((?:\s*\(\s*\w{1,4}\s*\))*)", chunk):
         subs = re.findall(r"\(\s*(\w{1,4})\s*\)", m.group(2))
@@ -52,13 +53,13 @@ def extract_articles(text: str) -> tuple[str, ...]:
     hits: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for m in _NESTED.finditer(text):
-        if _DOMESTIC.match(text[m.end():]):
+        if _DOMESTIC.match(text[m.end() :]):
             continue
         art = normalise_article(m.group(4), m.group(2), m.group(1) or m.group(3))
         hits.append((m.start(), 0, art))
         taken.append(m.span())
     for m in _ARTICLE.finditer(text):
-        if any(s <= m.start() < e for s, e in taken) or _DOMESTIC.match(text[m.end():]):
+        if any(s <= m.start() < e for s, e in taken) or _DOMESTIC.match(text[m.end() :]):
             continue
         hits += [(m.start(), i, a) for i, a in enumerate(_split_article_list(m.group(1)))]
     ordered = list(dict.fromkeys(art for *_, art in sorted(hits)))

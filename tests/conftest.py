@@ -13,9 +13,9 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-from app.assistant import Assistant  # noqa: E402
-from app.config import Settings  # noqa: E402
-from ingest.sources import BUNDLED_CORPUS  # noqa: E402
+from app.assistant import Assistant
+from app.config import Settings
+from ingest.sources import BUNDLED_CORPUS
 
 # Treaties whose declarations and status tables make up the test corpus:
 # ICCPR, ICESCR, CEDAW, CAT, CRC.

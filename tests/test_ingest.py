@@ -59,8 +59,9 @@ def test_bad_files_are_reported_and_the_rest_is_ingested(fresh_settings: Setting
 
 
 def test_stored_records_round_trip_with_their_metadata(assistant: Assistant) -> None:
-    (declaration,) = [r for r in assistant.store.records()
-                      if r.source == SEED_NAME and r.label == "Declaration 1"]
+    (declaration,) = [
+        r for r in assistant.store.records() if r.source == SEED_NAME and r.label == "Declaration 1"
+    ]
     assert declaration.articles == ("24(7)(a)",)
     assert declaration.kind is Kind.DECLARATION
     assert declaration.made_upon == "upon signature and confirmed upon ratification"

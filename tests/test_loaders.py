@@ -39,17 +39,24 @@ def test_html_is_detected_by_content_and_keeps_list_numbers(tmp_path: Path) -> N
     parser, records = parse_file(page, "page.dat")
     assert parser == "treaty-page"
     assert [(r.kind, r.number, r.articles) for r in records] == [
-        (Kind.STATUS, None, ()), (Kind.DECLARATION, "1", ("38",)), (Kind.DECLARATION, "2", ("35(1)",))]
+        (Kind.STATUS, None, ()),
+        (Kind.DECLARATION, "1", ("38",)),
+        (Kind.DECLARATION, "2", ("35(1)",)),
+    ]
     assert not any("Patents and trademarks" in r.text for r in records)
 
 
 def test_pdf_text_is_extracted_and_parsed(tmp_path: Path) -> None:
-    pdf = write_pdf(tmp_path / "report.pdf", [
-        "Annual review of treaty practice",
-        "",
-        "The Secretary-General received a number of declarations concerning article 24 of the "
-        "Convention on Cybercrime during the reporting period, most of them designating central authorities.",
-    ])
+    pdf = write_pdf(
+        tmp_path / "report.pdf",
+        [
+            "Annual review of treaty practice",
+            "",
+            "The Secretary-General received a number of declarations concerning article 24 of the "
+            "Convention on Cybercrime during the reporting period, most of them designating "
+            "central authorities.",
+        ],
+    )
     loaded = load_file(pdf)
     assert loaded.format == "pdf"
     _, records = parse_file(pdf, "report.pdf")
@@ -59,8 +66,12 @@ def test_pdf_text_is_extracted_and_parsed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "empty"), (b"   \n\t ", "empty"), (b"\x00\x01\x02\xff\xfe" * 200, "binary"),
-     (b"%PDF-1.4\n this is not really a pdf", "not a readable PDF")],
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (b"\x00\x01\x02\xff\xfe" * 200, "binary"),
+        (b"%PDF-1.4\n this is not really a pdf", "not a readable PDF"),
+    ],
 )
 def test_unreadable_files_raise_a_document_error_that_names_the_file(
     tmp_path: Path, content: bytes, message: str

@@ -25,7 +25,8 @@ def test_wipo_page_yields_five_declarations_four_reservations_and_status() -> No
     records = parse(SEED)
     kinds = [(r.kind, r.number) for r in records]
     assert kinds == [(Kind.STATUS, None)] + [(Kind.DECLARATION, str(n)) for n in range(1, 6)] + [
-        (Kind.RESERVATION, str(n)) for n in range(1, 5)]
+        (Kind.RESERVATION, str(n)) for n in range(1, 5)
+    ]
     assert {r.treaty for r in records} == {"Convention on Cybercrime"}
     assert {r.party for r in records} == {"Azerbaijan"}
 
@@ -49,7 +50,10 @@ def test_wipo_page_drops_site_navigation() -> None:
 def test_wipo_page_status_has_the_three_dates() -> None:
     status = parse(SEED)[0]
     assert (status.signature_date, status.consent_date, status.entry_into_force_date) == (
-        "2008-06-30", "2010-03-15", "2010-07-01")
+        "2008-06-30",
+        "2010-03-15",
+        "2010-07-01",
+    )
     assert status.consent_act == "ratification"
 
 
@@ -59,8 +63,7 @@ def test_untc_parenthesised_items_become_separate_records_with_kinds() -> None:
     assert [(r.kind, r.number) for r in us[5:10]] == [(Kind.UNDERSTANDING, str(n)) for n in range(1, 6)]
     assert us[1].text.startswith("That the United States reserves the right")
     assert us[6].articles == ("9(5)", "14(6)")
-    assert all(r.treaty == "International Covenant on Civil and Political Rights"
-               for r in us)
+    assert all(r.treaty == "International Covenant on Civil and Political Rights" for r in us)
 
 
 def test_untc_run_together_numbered_items_are_split() -> None:
@@ -90,7 +93,10 @@ def test_untc_status_rows_decode_the_kind_of_act() -> None:
     assert azerbaijan.signature_date is None
     (algeria,) = entry(UNTC / "status/4-9.csv", "Algeria")
     assert (algeria.signature_date, algeria.consent_date, algeria.consent_act) == (
-        "1985-11-26", "1989-09-12", "ratification")
+        "1985-11-26",
+        "1989-09-12",
+        "ratification",
+    )
     assert algeria.treaty.startswith("Convention against Torture")
 
 

@@ -21,15 +21,22 @@ def test_article_references_are_normalised(text: str, expected: tuple[str, ...])
 
 
 def test_articles_of_national_law_are_not_treaty_articles() -> None:
-    text = ("the second part of article 15 of the Covenant shall be subject to the principle "
-            "laid down in article 18 of the Argentine National Constitution.")
+    text = (
+        "the second part of article 15 of the Covenant shall be subject to the principle "
+        "laid down in article 18 of the Argentine National Constitution."
+    )
     assert extract_articles(text) == ("15",)
 
 
 @pytest.mark.parametrize(
     ("value", "iso"),
-    [("June 30, 2008", "2008-06-30"), ("30 Jun 2008", "2008-06-30"), ("24 Jan 1983 a", "1983-01-24"),
-     ("no date here", None), ("", None)],
+    [
+        ("June 30, 2008", "2008-06-30"),
+        ("30 Jun 2008", "2008-06-30"),
+        ("24 Jan 1983 a", "1983-01-24"),
+        ("no date here", None),
+        ("", None),
+    ],
 )
 def test_dates_are_parsed_to_iso(value: str, iso: str | None) -> None:
     assert parse_date(value) == iso
@@ -43,4 +50,6 @@ def test_sentence_spans_are_verbatim_slices() -> None:
     text = "The U.S. declares under art. 29(4) that No. 5 applies.  Second sentence here."
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == [
-        "The U.S. declares under art. 29(4) that No. 5 applies.", "Second sentence here."]
+        "The U.S. declares under art. 29(4) that No. 5 applies.",
+        "Second sentence here.",
+    ]

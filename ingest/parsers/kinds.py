@@ -31,16 +31,22 @@ def kind_from_label(label: str) -> Kind | None:
 _WORDING = [
     (Kind.OBJECTION, re.compile(r"\bobject(?:s|ing|ion|ions)?\s+(?:to|against)\b", re.I)),
     # "withdraws its reservation" is a communication; "reserves the right ... to withdraw" is not.
-    (Kind.COMMUNICATION, re.compile(
-        r"\b(?:withdraws|withdrawal\s+of)\b[^.]{0,60}\breservations?\b", re.I)),
-    (Kind.RESERVATION, re.compile(
-        r"^\W*reservations?\b|\breserves?\b|\bmakes?\s+(?:the\s+following\s+|a\s+)?reservations?\b"
-        r"|\bwith\s+reservations?\b|\bsubject\s+to\s+(?:the\s+)?reservations?\b"
-        r"|\bdoes\s+not\s+consider\s+itself\s+bound\b|\bnot\s+(?:to\s+)?be\s+bound\b"
-        r"|\b(?:will|shall)\s+(?:only\s+)?be\s+applied\s+(?:only\s+)?(?:provided|subject|to\s+the\s+extent"
-        r"|in\s+so\s+far)\b", re.I)),
-    (Kind.UNDERSTANDING, re.compile(
-        r"\bunderstands?\b|\bunderstanding\b|\bunderstood\b|\binterprets?\b", re.I)),
+    (Kind.COMMUNICATION, re.compile(r"\b(?:withdraws|withdrawal\s+of)\b[^.]{0,60}\breservations?\b", re.I)),
+    (
+        Kind.RESERVATION,
+        re.compile(
+            r"^\W*reservations?\b|\breserves?\b|\bmakes?\s+(?:the\s+following\s+|a\s+)?reservations?\b"
+            r"|\bwith\s+reservations?\b|\bsubject\s+to\s+(?:the\s+)?reservations?\b"
+            r"|\bdoes\s+not\s+consider\s+itself\s+bound\b|\bnot\s+(?:to\s+)?be\s+bound\b"
+            r"|\b(?:will|shall)\s+(?:only\s+)?be\s+applied\s+(?:only\s+)?(?:provided|subject|to\s+the\s+extent"
+            r"|in\s+so\s+far)\b",
+            re.I,
+        ),
+    ),
+    (
+        Kind.UNDERSTANDING,
+        re.compile(r"\bunderstands?\b|\bunderstanding\b|\bunderstood\b|\binterprets?\b", re.I),
+    ),
     (Kind.DECLARATION, re.compile(r"\bdeclar(?:es?|ation)\b", re.I)),
 ]
 

@@ -62,7 +62,7 @@ def _items(block: str) -> list[tuple[str, str]]:
 
 
 def _unquote(text: str) -> str:
-    if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”":
+    if len(text) > 1 and text[0] in '"“' and text[-1] in '"”':
         return text[1:-1].strip()
     return text
 

@@ -189,8 +189,16 @@ DECLARATIONS = Parser("untc-declarations", _is_declarations, _parse_declarations
 # --- status tables ---------------------------------------------------------------------
 
 _SUFFIXED = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*\((\w{1,2})\)")
-_CONSENT_WORDS = ("ratification", "accession", "acceptance", "approval", "succession",
-                  "definitive signature", "consent", "formal confirmation")
+_CONSENT_WORDS = (
+    "ratification",
+    "accession",
+    "acceptance",
+    "approval",
+    "succession",
+    "definitive signature",
+    "consent",
+    "formal confirmation",
+)
 
 
 @dataclass(frozen=True)
