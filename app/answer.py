@@ -1,20 +1,71 @@
-"""Composing a short answer from the retrieved records, with numbered citations."""
+"""Composing short answers from retrieved records, each fact with its citation.
+
+The extractive answerer needs no language model: it states status facts from the
+record's fields, quotes the sentence that answers, and lists states one citation
+each. Everything quoted is a verbatim slice of the cited record."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 import numpy as np
 
+from app.catalogue import Catalogue, Scope, article_matches
+from app.coverage import covers, join, plural
 from app.results import Answer, Citation
 from app.retrieve import Hit
+from app.understand import Understanding
 from ingest.embedding import Embedder
 from ingest.records import Authority, Kind, Record
 from ingest.text import human_date, sentence_spans, words
 
 NO_ANSWER = "The sources in the corpus do not answer this question."
+MAX_LISTED = 30  # states listed (each with a citation) in a cross-state answer
+MAX_RECORDS = 8  # records quoted when a question asks for all of a party's reservations, say
+
+_CONSENT_VERBS = {
+    "accession": "acceded to",
+    "succession": "succeeded to",
+    "acceptance": "accepted",
+    "approval": "approved",
+    "definitive signature": "definitively signed",
+    "ratification": "ratified",
+}
+
+
+@dataclass
+class Draft:
+    """An answer being written: sentences plus the records they cite, numbered
+    in order of first citation."""
+
+    sentences: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def cite(self, record: Record, quote: str) -> str:
+        for c in self.citations:
+            if c.record_id == record.id:
+                return f"[{c.marker}]"
+        self.citations.append(Citation.of(len(self.citations) + 1, record, quote))
+        return f"[{len(self.citations)}]"
+
+    def say(self, sentence: str) -> None:
+        self.sentences.append(sentence)
+
+    def answer(self, abstained: bool = False) -> Answer:
+        return Answer(
+            answer=" ".join(self.sentences),
+            abstained=abstained,
+            citations=[] if abstained else self.citations,
+        )
+
+
+def abstain(message: str) -> Answer:
+    return Answer(answer=message, abstained=True)
 
 
 def describe(record: Record) -> str:
-    """ "Azerbaijan's Declaration 1 to the Convention on Cybercrime (Article 24(7)(a), made upon ...)"."""
+    """'Azerbaijan's Declaration 1 to the Convention on Cybercrime (Article 24(7)(a); made upon ...)'."""
     owner = f"{record.party}'s " if record.party else ""
     treaty = f" to the {record.treaty}" if record.treaty else ""
     details = []
@@ -27,59 +78,224 @@ def describe(record: Record) -> str:
     return f"{owner}{record.label}{treaty}" + (f" ({'; '.join(details)})" if details else "")
 
 
-def status_sentence(record: Record) -> str:
-    """The status facts of a record as one sentence."""
-    party = record.party or "The party"
-    treaty = record.treaty or "the treaty"
+def snapshot_note(record: Record) -> str:
+    """Where the date of the source matters: ' (as recorded in the source of March 2015)'."""
+    if not record.snapshot_date:
+        return ""
+    date = record.snapshot_date
+    when = human_date(date) if len(date) == 10 else _month(date) if len(date) == 7 else date
+    return (
+        f" (as recorded in {record.source_title}, {when})"
+        if record.authority is Authority.SECONDARY
+        else f" (source snapshot: {when})"
+    )
+
+
+def _month(year_month: str) -> str:
+    return human_date(year_month + "-01").split(" ", 1)[1]
+
+
+def trim_quote(sentence: str) -> str:
+    """Shorten a quoted sentence for the answer text by eliding long asides
+    (addresses in parentheses) and a leading 'According to ... Convention,' —
+    what remains is verbatim, the elisions marked with '…'."""
+    trimmed = re.sub(r"\s*\([^()]{25,}\)", " (…)", sentence)
+    trimmed = re.sub(
+        r"^(?:According to|In accordance with|In relation to|Pursuant to|Under)\b[^,]{0,160}?"
+        r"(?:Convention|Covenant|Protocol)[^,]{0,20},\s*(?:in case of [^,]{0,80},\s*)?",
+        "…",
+        trimmed,
+    )
+    return trimmed
+
+
+def status_sentence(record: Record, asked: tuple[str, ...] = ()) -> str:
+    """The status facts of a record as one sentence, the asked fact first."""
+    party, treaty = record.party or "The party", record.treaty or "the treaty"
     facts = []
     if record.signature_date:
         facts.append(f"signed the {treaty} on {human_date(record.signature_date)}")
     if record.consent_date:
-        act = record.consent_act or "ratification"
-        verb = {
-            "accession": "acceded to",
-            "succession": "succeeded to",
-            "acceptance": "accepted",
-            "approval": "approved",
-            "definitive signature": "definitively signed",
-        }.get(act, "ratified")
-        target = "it" if facts else f"the {treaty}"
-        facts.append(f"{verb} {target} on {human_date(record.consent_date)}")
+        verb = _CONSENT_VERBS.get(record.consent_act or "", "ratified")
+        facts.append(f"{verb} {'it' if facts else 'the ' + treaty} on {human_date(record.consent_date)}")
     sentence = f"{party} " + " and ".join(facts) if facts else f"{party}: {record.text}"
     if record.entry_into_force_date:
         sentence += f"; it entered into force for {party} on {human_date(record.entry_into_force_date)}"
-    return sentence
+    missing = []
+    if "signature" in asked and not record.signature_date and record.consent_date:
+        missing.append("no signature is recorded")
+    if "entry_into_force" in asked and not record.entry_into_force_date:
+        missing.append("the source gives no date of entry into force")
+    return sentence + ("; " + "; ".join(missing) if missing else "")
 
 
 class ExtractiveAnswerer:
-    """Answers by quoting the sentence of the best record that matches the question."""
-
-    def __init__(self, embedder: Embedder, min_score: float) -> None:
-        self.embedder = embedder
-        self.min_score = min_score
+    def __init__(self, embedder: Embedder, catalogue: Catalogue, min_score: float) -> None:
+        self.embedder, self.catalogue, self.min_score = embedder, catalogue, min_score
 
     def best_quote(self, question: str, record: Record) -> str:
-        """The record's sentence closest to the question (embedding plus shared words)."""
-        spans = sentence_spans(record.text)
-        if len(spans) == 1:
-            return record.text[spans[0][0] : spans[0][1]]
-        texts = [record.text[s:e] for s, e in spans]
+        """The record's sentence closest to the question (meaning plus shared words)."""
+        texts = [record.text[s:e] for s, e in sentence_spans(record.text)]
+        if len(texts) == 1:
+            return texts[0]
         vectors = self.embedder.encode([question, *texts])
-        semantic = vectors[1:] @ vectors[0]
         asked = set(words(question))
         overlap = np.array([len(asked & set(words(t))) / (len(asked) or 1) for t in texts])
-        return texts[int(np.argmax(semantic + 0.5 * overlap))]
+        return texts[int(np.argmax(vectors[1:] @ vectors[0] + 0.5 * overlap))]
 
-    def answer(self, question: str, hits: list[Hit]) -> Answer:
-        if not hits or hits[0].score < self.min_score:
-            return Answer(answer=NO_ANSWER, abstained=True)
+    # --- the three kinds of answer -----------------------------------------------------
+
+    def answer(self, u: Understanding, plans: list[tuple[Scope, list[Hit]]]) -> Answer:
+        draft = Draft()
+        answered = False
+        for scope, hits in plans:
+            prefix = self._heading(scope, plans)
+            if u.intent == "status":
+                answered |= self._status(draft, u, scope, hits, prefix)
+            else:
+                answered |= self._content(draft, u, scope, hits, prefix)
+        if not answered:
+            return abstain(" ".join(draft.sentences) or NO_ANSWER)
+        return draft.answer()
+
+    def list_states(self, u: Understanding) -> Answer:
+        """Which states made reservations to article 9 of CEDAW / have ratified the CAT."""
+        kinds = (Kind.STATUS,) if u.intent == "status" or not u.kinds else u.kinds
+        records = self.catalogue.select(Scope(u.parties, u.treaties, kinds, u.articles))
+        if kinds == (Kind.STATUS,):
+            records = [
+                r for r in records if r.consent_date or (r.signature_date and "signature" in u.status_facts)
+            ]
+        by_party: dict[str, Record] = {}
+        for record in records:
+            by_party.setdefault(record.party or "", record)
+        if not by_party:
+            article = f" concerning article {join(u.articles)}" if u.articles else ""
+            return abstain(
+                f"The corpus has no {join(plural(k) for k in kinds)}{article} "
+                f"for the {join(u.treaties) or 'treaties it holds'}."
+            )
+        draft = Draft()
+        what = (
+            "are recorded as parties (signature, ratification, accession or succession)"
+            if kinds == (Kind.STATUS,)
+            else f"made {join(plural(k) for k in kinds)}"
+            + (f" concerning article {join(u.articles)}" if u.articles else "")
+        )
+        treaty = f" to the {join(u.treaties)}" if u.treaties else ""
+        listed = sorted(by_party)[:MAX_LISTED]
+        cited = [
+            f"{party} {draft.cite(by_party[party], self._quote_for(u, by_party[party]))}" for party in listed
+        ]
+        first = by_party[listed[0]]
+        draft.say(
+            f"{len(by_party)} states or organisations {what}{treaty}{snapshot_note(first)}: {join(cited)}."
+        )
+        if len(by_party) > MAX_LISTED:
+            draft.say(
+                f"{len(by_party) - MAX_LISTED} more are not listed; narrow the question (by article or kind)."
+            )
+        return draft.answer()
+
+    # --- parts -------------------------------------------------------------------------
+
+    @staticmethod
+    def _heading(scope: Scope, plans: list[tuple[Scope, list[Hit]]]) -> str:
+        if len(plans) < 2:
+            return ""
+        if len({p.treaties for p, _ in plans}) > 1:
+            return f"Under the {join(scope.treaties)}: "
+        return f"{join(scope.parties)}: "
+
+    def _in_scope(self, scope: Scope, hits: list[Hit]) -> list[Hit]:
+        return [
+            h
+            for h in hits
+            if (not scope.parties or h.record.party in scope.parties)
+            and (not scope.treaties or h.record.treaty in scope.treaties)
+        ]
+
+    def _status(self, draft: Draft, u: Understanding, scope: Scope, hits: list[Hit], prefix: str) -> bool:
+        status = [h.record for h in self._in_scope(scope, hits) if h.record.kind is Kind.STATUS]
+        if not status or (not scope.parties and not scope.treaties):
+            draft.say(prefix + NO_ANSWER)
+            return False
+        record = status[0]
+        marker = draft.cite(record, record.text)
+        draft.say(f"{prefix}{status_sentence(record, u.status_facts)} {marker}{snapshot_note(record)}.")
+        return True
+
+    def _content(self, draft: Draft, u: Understanding, scope: Scope, hits: list[Hit], prefix: str) -> bool:
+        hits = [h for h in self._in_scope(scope, hits) if h.record.kind is not Kind.CROSS_REFERENCE]
+        if u.articles:
+            hits = [h for h in hits if article_matches_any(u.articles, h.record)] or []
+        if not hits or hits[0].similarity < self.min_score:
+            draft.say(prefix + self._nothing(u, scope))
+            return False
+        if self._wants_all(u, scope):
+            records = [
+                r
+                for r in self.catalogue.select(Scope(scope.parties, scope.treaties, u.kinds))
+                if not u.articles or article_matches_any(u.articles, r)
+            ]
+            if len(records) > 1:
+                self._several(draft, u, records, prefix)
+                return True
         record = hits[0].record
-        if record.kind is Kind.STATUS:
-            quote = record.text
-            text = f"{status_sentence(record)} [1]."
+        quote = self.best_quote(u.question, record)
+        marker = draft.cite(record, quote)
+        if record.authority is Authority.SECONDARY:
+            text = f"According to a secondary source, {record.source_title}: “{trim_quote(quote)}” {marker}"
         else:
-            quote = self.best_quote(question, record)
-            text = f"{describe(record)} states: “{quote}” [1]"
-            if record.authority is Authority.SECONDARY:
-                text = f"According to a secondary source ({record.source_title}), {text}"
-        return Answer(answer=text, abstained=False, citations=[Citation.of(1, record, quote)])
+            text = f"{describe(record)} states: “{trim_quote(quote)}” {marker}{snapshot_note(record)}"
+        draft.say(f"{prefix}{text}.")
+        return True
+
+    def _several(self, draft: Draft, u: Understanding, records: list[Record], prefix: str) -> None:
+        first = records[0]
+        kinds = join(plural(k, 2) for k in dict.fromkeys(r.kind for r in records))
+        draft.say(
+            f"{prefix}The corpus has {len(records)} {kinds} of {first.party} to the {first.treaty}"
+            f"{snapshot_note(first)}:"
+        )
+        for record in records[:MAX_RECORDS]:
+            quote = self.best_quote(u.question, record)
+            draft.say(
+                f"{record.label}"
+                + (f" (Article {', '.join(record.articles)})" if record.articles else "")
+                + f": “{trim_quote(quote)}” {draft.cite(record, quote)}."
+            )
+        if len(records) > MAX_RECORDS:
+            draft.say(f"{len(records) - MAX_RECORDS} more are not quoted; ask about a specific article.")
+
+    def _wants_all(self, u: Understanding, scope: Scope) -> bool:
+        """'What reservations did X make to Y?': a plural kind, one party and treaty, no article."""
+        plural_kind = re.search(
+            r"\b(?:reservations|declarations|understandings|objections)\b", u.question, re.I
+        )
+        return bool(plural_kind and u.kinds and len(scope.parties) == 1 and len(scope.treaties) == 1)
+
+    def _quote_for(self, u: Understanding, record: Record) -> str:
+        """For lists: the sentence naming the asked article, else the first sentence."""
+        spans = [record.text[s:e] for s, e in sentence_spans(record.text)]
+        for sentence in spans:
+            if u.articles and any(
+                re.search(rf"\b{re.escape(a.split('(')[0])}\b", sentence) for a in u.articles
+            ):
+                return sentence
+        return spans[0]
+
+    def _nothing(self, u: Understanding, scope: Scope) -> str:
+        held = [
+            covers(self.catalogue, p, t) for p in scope.parties or (None,) for t in scope.treaties or (None,)
+        ]
+        held = [h for h in held if h]
+        if u.articles and held:
+            return f"The corpus has {'; '.join(held)}, but none of them concerns article {join(u.articles)}."
+        if held and (scope.parties or scope.treaties):
+            return f"{NO_ANSWER} It has {'; '.join(held)}."
+        return NO_ANSWER
+
+
+def article_matches_any(articles: tuple[str, ...], record: Record) -> bool:
+    return any(article_matches(a, record.articles) for a in articles)

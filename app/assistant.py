@@ -1,25 +1,38 @@
-"""The core every interface calls: configuration in, answers with citations out."""
+"""The core every interface calls: a question in, an answer with citations out."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from app.answer import ExtractiveAnswerer
+from app.answer import ExtractiveAnswerer, abstain
+from app.catalogue import Scope
 from app.config import Settings
+from app.coverage import refusal
+from app.indexes import Indexes
+from app.llm import LLMAnswerer, chat_model
 from app.results import Answer
-from app.retrieve import DenseRetriever, Filters, Retriever
+from app.retrieve import Hit, HybridRetriever
+from app.understand import Understanding, looks_english
 from ingest.embedding import Embedder
 from ingest.errors import QuestionError
 from ingest.pipeline import IngestReport, ingest
+from ingest.records import Kind
 from ingest.store import RecordStore
 
 MAX_QUESTION_CHARS = 2000
+MAX_PLANS = 4  # treaties or parties answered separately in one question
+NOT_ENGLISH = (
+    "TreatyQA reads questions in English (its sources are English texts). Please ask again in English."
+)
 
 
 class Assistant:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        self._indexes: Indexes | None = None
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -32,29 +45,108 @@ class Assistant:
             self.embedder, path=s.chroma_path, host=s.chroma_host, port=s.chroma_port, name=s.collection
         )
 
-    @cached_property
-    def retriever(self) -> Retriever:
-        return DenseRetriever(self.store)
+    @property
+    def indexes(self) -> Indexes:
+        """Reloaded whenever the store has changed (also by another process)."""
+        if self._indexes is None or self._indexes.revision != self.store.revision():
+            directory = self.settings.data_dir / "indexes" / self.settings.collection
+            self._indexes = Indexes.load_or_build(self.store, directory)
+        return self._indexes
 
     @cached_property
-    def answerer(self) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer(self.embedder, self.settings.min_score)
+    def chat_model(self) -> object:
+        s = self.settings
+        return chat_model(
+            s.llm_provider,
+            base_url=s.llm_base_url,
+            model=s.llm_model,
+            api_key=s.llm_api_key,
+            model_path=s.llm_model_path,
+            temperature=s.llm_temperature,
+            timeout=s.llm_timeout,
+            max_tokens=s.llm_max_tokens,
+        )
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
-        question = question.strip()
-        if not question:
-            raise QuestionError("The question is empty; type a question about a treaty.")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise QuestionError(f"The question is longer than {MAX_QUESTION_CHARS} characters; shorten it.")
-        hits = self.retriever.retrieve(question, self.settings.top_k, filters)
-        return self.answerer.answer(question, hits)
+    # --- questions -----------------------------------------------------------------------
+
+    def understand(self, question: str, filters: Scope = Scope()) -> Understanding:
+        """What the question is about; explicit filters (web, API) override what was read."""
+        u = self.indexes.reader.read(question)
+        if filters.parties:
+            u = replace(u, parties=filters.parties, absent_parties=())
+        if filters.treaties:
+            u = replace(u, treaties=filters.treaties, absent_treaties=(), ambiguous_treaty=False)
+        if filters.kinds:
+            u = replace(
+                u, kinds=filters.kinds, intent="status" if filters.kinds == (Kind.STATUS,) else u.intent
+            )
+        catalogue = self.indexes.catalogue
+        pairs = [(p, t) for p in u.parties or (None,) for t in u.treaties or (None,)]
+        if u.intent == "status" and not any(catalogue.kinds_of(p, t)[Kind.STATUS] for p, t in pairs):
+            # No status table for it: what other sources (news) say about the dates is the next best.
+            u = replace(u, intent="content")
+        return u
+
+    def stream(self, question: str, filters: Scope = Scope()) -> Iterator[str | Answer]:
+        """Answer text as it is written, then the final Answer, whose citations never change."""
+        question = _checked(question)
+        if not looks_english(question):
+            yield abstain(NOT_ENGLISH)
+            return
+        indexes = self.indexes
+        u = self.understand(question, filters)
+        if message := refusal(u, indexes.catalogue):
+            yield abstain(message)
+            return
+        extractive = ExtractiveAnswerer(self.embedder, indexes.catalogue, self.settings.min_score)
+        if u.intent == "list" and u.treaties:
+            yield extractive.list_states(u)
+            return
+        plans = self._retrieve(u)
+        if self.settings.answerer == "llm" and u.intent != "status":
+            yield from LLMAnswerer(self.chat_model, extractive).stream(u, plans)
+        else:
+            yield extractive.answer(u, plans)
+
+    def ask(self, question: str, filters: Scope = Scope()) -> Answer:
+        *_, final = self.stream(question, filters)
+        assert isinstance(final, Answer)
+        return final
+
+    def _retrieve(self, u: Understanding) -> list[tuple[Scope, list[Hit]]]:
+        """One search per treaty when several are named (or one phrase fits several),
+        else one per party; one search otherwise."""
+        retriever = HybridRetriever(self.store, self.indexes)
+        scope = u.scope()
+        if len(u.treaties) > 1:
+            scopes = [replace(scope, treaties=(t,)) for t in u.treaties]
+        elif len(u.parties) > 1:
+            scopes = [replace(scope, parties=(p,)) for p in u.parties]
+        else:
+            scopes = [scope]
+        content = u.intent != "status"
+        boost = Scope(kinds=u.kinds if content else (), articles=u.articles)
+        return [
+            (
+                s,
+                retriever.retrieve(
+                    u.question,
+                    self.settings.top_k,
+                    replace(s, kinds=(), articles=()) if content else s,
+                    boost,
+                ),
+            )
+            for s in scopes[:MAX_PLANS]
+        ]
+
+    # --- ingest -----------------------------------------------------------------------
 
     def ingest(
         self, paths: list[Path] | None = None, *, rebuild: bool = False, show_progress: bool = False
     ) -> IngestReport:
         if rebuild:
             self.__dict__["store"] = self.store.drop()
-            self.__dict__.pop("retriever", None)
+        self._indexes = None
         return ingest(
             paths or [self.settings.corpus_dir],
             self.store,
@@ -65,3 +157,15 @@ class Assistant:
     def ensure_ingested(self, show_progress: bool = False) -> IngestReport | None:
         """Ingest the configured corpus when the store is empty (first start)."""
         return None if self.store.count() else self.ingest(show_progress=show_progress)
+
+
+def _checked(question: str) -> str:
+    question = (question or "").strip()
+    if not question:
+        raise QuestionError("The question is empty; type a question about a treaty.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question has {len(question)} characters; the limit is {MAX_QUESTION_CHARS}. "
+            "Shorten it to the point you want answered."
+        )
+    return question

@@ -32,6 +32,18 @@ class Settings(BaseSettings):
     min_score: float = Field(0.45, ge=0, le=1, description="Below this similarity the answer abstains")
 
     answerer: Literal["extractive", "llm"] = "extractive"
+    llm_provider: Literal["openai", "llamacpp"] = Field(
+        "openai", description="openai = any OpenAI-compatible server"
+    )
+    llm_base_url: str | None = Field(
+        None, description="e.g. http://127.0.0.1:8080/v1 (vLLM, Ollama, llama.cpp)"
+    )
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_model_path: str | None = Field(None, description="GGUF file for the llamacpp provider")
+    llm_temperature: float = 0.0
+    llm_timeout: float = Field(60.0, gt=0)
+    llm_max_tokens: int = Field(300, ge=16)
 
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)

@@ -1,45 +1,76 @@
-"""Finding the records that may answer a question."""
+"""Finding the records that may answer a question: dense (Chroma) and lexical
+(BM25) rankings within the question's scope, fused by reciprocal rank."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import Any
 
+import numpy as np
+
+from app.catalogue import Scope, article_matches
+from app.indexes import Indexes
 from ingest.records import Kind, Record
 from ingest.store import RecordStore
 
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions a user sets explicitly (web chat, API)."""
-
-    treaty: str | None = None
-    party: str | None = None
-    kind: str | None = None
-
-    def where(self) -> dict[str, Any]:
-        clauses: list[dict[str, Any]] = [{"kind": {"$ne": Kind.CROSS_REFERENCE.value}}]
-        clauses += [{key: value} for key, value in vars(self).items() if value]
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+RRF_K = 60  # the usual constant of reciprocal rank fusion
 
 
 @dataclass(frozen=True)
 class Hit:
     record: Record
-    score: float  # cosine similarity of question and record, 0..1
+    score: float  # fused rank score: only for ordering
+    similarity: float  # cosine similarity of question and record: comparable across questions
 
 
-class Retriever(Protocol):
-    def retrieve(self, question: str, k: int, filters: Filters | None = None) -> list[Hit]: ...
+def where(scope: Scope) -> dict[str, Any]:
+    """The scope as a Chroma metadata filter (articles are a boost, not a filter)."""
+    clauses: list[dict[str, Any]] = [{"kind": {"$ne": Kind.CROSS_REFERENCE.value}}]
+    if scope.parties:
+        clauses.append({"party": {"$in": list(scope.parties)}})
+    if scope.treaties:
+        clauses.append({"treaty": {"$in": list(scope.treaties)}})
+    if scope.kinds:
+        clauses.append({"kind": {"$in": [k.value for k in scope.kinds]}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-class DenseRetriever:
-    """Nearest records by embedding, in the Chroma store."""
+class HybridRetriever:
+    def __init__(self, store: RecordStore, indexes: Indexes, depth: int = 50) -> None:
+        self.store, self.indexes, self.depth = store, indexes, depth
 
-    def __init__(self, store: RecordStore) -> None:
-        self.store = store
+    def retrieve(self, question: str, k: int, scope: Scope = Scope(), boost: Scope = Scope()) -> list[Hit]:
+        """The k best records in `scope`; records that match `boost` (an asked
+        article or kind) rank higher. When nothing is in scope, the kinds are
+        dropped first, then the whole scope (the answerer checks what came back)."""
+        catalogue = self.indexes.catalogue
+        for attempt in (scope, replace(scope, kinds=()), Scope()):
+            if catalogue.mask(attempt).any():
+                return self._ranked(question, k, attempt, boost)
+        return []
 
-    def retrieve(self, question: str, k: int, filters: Filters | None = None) -> list[Hit]:
-        embedding = self.store.embedder.embed_query(question)
-        where = (filters or Filters()).where()
-        return [Hit(record, score) for record, score in self.store.query(embedding, k, where)]
+    def _ranked(self, question: str, k: int, scope: Scope, boost: Scope) -> list[Hit]:
+        catalogue = self.indexes.catalogue
+        query = np.asarray(self.store.embedder.embed_query(question), dtype=np.float32)
+        dense = self.store.query(query.tolist(), self.depth, where(scope))
+        lexical = self.indexes.lexical.search(question, self.depth, catalogue.mask(scope))
+        fused: dict[str, float] = {}
+        # Records written by another process since the indexes were loaded are skipped
+        # until the next reload.
+        dense_ids = [r.id for r, _ in dense if r.id in catalogue.position]
+        for ranking in (dense_ids, [catalogue.records[i].id for i, _ in lexical]):
+            for rank, rid in enumerate(ranking):
+                fused[rid] = fused.get(rid, 0.0) + 1.0 / (RRF_K + rank)
+        for rid in fused:
+            # Each match with the boost counts as if ranked first in one more list.
+            record = catalogue.records[catalogue.position[rid]]
+            if boost.articles and any(article_matches(a, record.articles) for a in boost.articles):
+                fused[rid] += 1.0 / RRF_K
+            if record.kind in boost.kinds:
+                fused[rid] += 1.0 / RRF_K
+        best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        similarity = dict(zip(best, self.store.embeddings(best) @ query, strict=True)) if best else {}
+        return [
+            Hit(catalogue.records[catalogue.position[rid]], fused[rid], float(similarity[rid]))
+            for rid in best
+        ]

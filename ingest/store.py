@@ -134,6 +134,12 @@ class RecordStore:
             )
         ]
 
+    def embeddings(self, ids: Sequence[str]) -> np.ndarray:
+        """Stored vectors of the given records, in that order."""
+        page = self.collection.get(ids=list(ids), include=["embeddings"])
+        by_id = dict(zip(page["ids"], page["embeddings"], strict=True))
+        return np.array([by_id[rid] for rid in ids], dtype=np.float32)
+
     def revision(self) -> str:
         """Changes whenever records are added or removed (read fresh, not cached)."""
         fresh = self.client.get_collection(self.name, embedding_function=self.function)

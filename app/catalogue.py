@@ -1,0 +1,77 @@
+"""All records in memory: who has what, for question understanding, filters,
+lists across states and honest "the corpus does not cover this" messages."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.records import Kind, Record
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a question is about; empty tuples mean "any"."""
+
+    parties: tuple[str, ...] = ()
+    treaties: tuple[str, ...] = ()
+    kinds: tuple[Kind, ...] = ()
+    articles: tuple[str, ...] = ()
+
+
+def article_matches(asked: str, record_articles: Iterable[str]) -> bool:
+    """Asked "29" matches 29(4); asked "24(7)" matches 24(7)(a); asked "6(1)(b)" matches 6(1)."""
+    for article in record_articles:
+        if article == asked or article.startswith(asked + "(") or asked.startswith(article + "("):
+            return True
+    return False
+
+
+class Catalogue:
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self.position = {r.id: i for i, r in enumerate(records)}
+        self._party = np.array([r.party or "" for r in records], dtype=object)
+        self._treaty = np.array([r.treaty or "" for r in records], dtype=object)
+        self._kind = np.array([r.kind.value for r in records], dtype=object)
+        self.kinds_by_pair: dict[tuple[str, str], Counter[Kind]] = defaultdict(Counter)
+        for r in records:
+            self.kinds_by_pair[(r.party or "", r.treaty or "")][r.kind] += 1
+        self.parties = sorted({r.party for r in records if r.party})
+        self.treaties = sorted({r.treaty for r in records if r.treaty})
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def mask(self, scope: Scope, exclude: Iterable[Kind] = (Kind.CROSS_REFERENCE,)) -> np.ndarray:
+        keep = ~np.isin(self._kind, [k.value for k in exclude])
+        if scope.parties:
+            keep &= np.isin(self._party, list(scope.parties))
+        if scope.treaties:
+            keep &= np.isin(self._treaty, list(scope.treaties))
+        if scope.kinds:
+            keep &= np.isin(self._kind, [k.value for k in scope.kinds])
+        return keep
+
+    def select(self, scope: Scope) -> list[Record]:
+        """Records in scope, articles included (an asked article must be referenced)."""
+        chosen = [self.records[i] for i in np.flatnonzero(self.mask(scope))]
+        if scope.articles:
+            chosen = [r for r in chosen if any(article_matches(a, r.articles) for a in scope.articles)]
+        return chosen
+
+    def kinds_of(self, party: str | None, treaty: str | None) -> Counter[Kind]:
+        total: Counter[Kind] = Counter()
+        for (p, t), kinds in self.kinds_by_pair.items():
+            if (party is None or p == party) and (treaty is None or t == treaty):
+                total.update(kinds)
+        return total
+
+    def treaties_of(self, party: str) -> list[str]:
+        return sorted({t for (p, t) in self.kinds_by_pair if p == party and t})
+
+    def parties_of(self, treaty: str) -> list[str]:
+        return sorted({p for (p, t) in self.kinds_by_pair if t == treaty and p})

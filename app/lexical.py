@@ -1,0 +1,58 @@
+"""Lexical (BM25) search over the records, with bm25s."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.records import Record
+
+
+@cache
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+
+
+class LexicalIndex:
+    def __init__(self, bm25: Any) -> None:
+        self.bm25 = bm25
+
+    @classmethod
+    def build(cls, records: list[Record]) -> LexicalIndex:
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        bm25.index(tokenize([r.search_text() for r in records]), show_progress=False)
+        return cls(bm25)
+
+    def save(self, directory: Path) -> None:
+        self.bm25.save(str(directory), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(directory)))
+
+    def search(self, text: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(record position, BM25 score) of the best k records with a positive score."""
+        tokens = tokenize([text])
+        n = self.bm25.scores["num_docs"]
+        if not tokens[0] or n == 0:
+            return []
+        weights = None if mask is None else mask.astype(np.float32)
+        docs, scores = self.bm25.retrieve(
+            tokens, k=min(k, n), show_progress=False, weight_mask=weights, n_threads=1
+        )
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
