@@ -22,6 +22,7 @@ from ingest.text import human_date, sentence_spans, words
 
 NO_ANSWER = "The sources in the corpus do not answer this question."
 MAX_LISTED = 30  # states listed (each with a citation) in a cross-state answer
+RERANK = 3  # records compared sentence by sentence before one is quoted
 MAX_RECORDS = 8  # records quoted when a question asks for all of a party's reservations, say
 
 _CONSENT_VERBS = {
@@ -95,18 +96,34 @@ def _month(year_month: str) -> str:
     return human_date(year_month + "-01").split(" ", 1)[1]
 
 
-def trim_quote(sentence: str) -> str:
+def trim_quote(sentence: str, question: str = "") -> str:
     """Shorten a quoted sentence for the answer text by eliding long asides
-    (addresses in parentheses) and a leading 'According to ... Convention,' —
-    what remains is verbatim, the elisions marked with '…'."""
-    trimmed = re.sub(r"\s*\([^()]{25,}\)", " (…)", sentence)
-    trimmed = re.sub(
+    (addresses in parentheses) that the question does not ask about, and a
+    leading 'According to ... Convention,'. What remains is verbatim; the
+    elisions are marked with '…'."""
+    asked = set(words(question)) - _COMMON
+
+    def aside(m: re.Match[str]) -> str:
+        return m.group(0) if asked & set(words(m.group(0))) else " (…)"
+
+    trimmed = re.sub(r"\s*\([^()]{25,}\)", aside, sentence)
+    return re.sub(
         r"^(?:According to|In accordance with|In relation to|Pursuant to|Under)\b[^,]{0,160}?"
         r"(?:Convention|Covenant|Protocol)[^,]{0,20},\s*(?:in case of [^,]{0,80},\s*)?",
         "…",
         trimmed,
     )
-    return trimmed
+
+
+_COMMON = frozenset(
+    "the of a an to and in on for by with is are was what which who when did does azerbaijan".split()
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str  # a verbatim slice of the record
+    relevance: float  # similarity of the question's topic and the record's closest sentence
 
 
 def status_sentence(record: Record, asked: tuple[str, ...] = ()) -> str:
@@ -133,15 +150,37 @@ class ExtractiveAnswerer:
     def __init__(self, embedder: Embedder, catalogue: Catalogue, min_score: float) -> None:
         self.embedder, self.catalogue, self.min_score = embedder, catalogue, min_score
 
-    def best_quote(self, question: str, record: Record) -> str:
-        """The record's sentence closest to the question (meaning plus shared words)."""
-        texts = [record.text[s:e] for s, e in sentence_spans(record.text)]
-        if len(texts) == 1:
-            return texts[0]
-        vectors = self.embedder.encode([question, *texts])
+    def quote(self, question: str, record: Record, topic: str = "") -> Quote:
+        """The record's sentence closest to the question (meaning plus shared words),
+        with a dateline just before it ("BAKU, February 10.") and the list after it
+        when it ends with a colon; and how well the record answers the topic."""
+        spans = sentence_spans(record.text)
+        texts = [record.text[s:e] for s, e in spans]
+        topic = topic or question
+        vectors = self.embedder.encode([question, topic, *texts])
         asked = set(words(question))
         overlap = np.array([len(asked & set(words(t))) / (len(asked) or 1) for t in texts])
-        return texts[int(np.argmax(vectors[1:] @ vectors[0] + 0.5 * overlap))]
+        best = int(np.argmax(vectors[2:] @ vectors[0] + 0.5 * overlap))
+        first = best - 1 if best and _is_heading(texts[best - 1]) else best
+        last = best
+        # A list introduced by a colon, or a sentence the splitter cut in two ("in Art 25 (a) of"), goes on.
+        while (
+            last + 1 < len(texts)
+            and last - best < 3
+            and (
+                texts[last].rstrip("\"”'").endswith((":", ";"))
+                or texts[last + 1][:1].islower()
+                or texts[last + 1][:1] == "("
+            )
+        ):
+            last += 1
+        # Datelines and headings say where, not what: they do not count as an answer.
+        content = [i for i, t in enumerate(texts) if not _is_heading(t)] or list(range(len(texts)))
+        relevance = float(np.max(vectors[2:][content] @ vectors[1])) + 0.5 * _stem_overlap(topic, record.text)
+        return Quote(record.text[spans[first][0] : spans[last][1]], relevance)
+
+    def best_quote(self, question: str, record: Record) -> str:
+        return self.quote(question, record).text
 
     # --- the three kinds of answer -----------------------------------------------------
 
@@ -226,28 +265,29 @@ class ExtractiveAnswerer:
         return True
 
     def _content(self, draft: Draft, u: Understanding, scope: Scope, hits: list[Hit], prefix: str) -> bool:
-        hits = [h for h in self._in_scope(scope, hits) if h.record.kind is not Kind.CROSS_REFERENCE]
+        hits = [
+            h for h in self._in_scope(scope, hits) if h.record.kind not in (Kind.CROSS_REFERENCE, Kind.STATUS)
+        ]
         if u.articles:
-            hits = [h for h in hits if article_matches_any(u.articles, h.record)] or []
-        if not hits or hits[0].similarity < self.min_score:
-            draft.say(prefix + self._nothing(u, scope))
-            return False
+            hits = [h for h in hits if article_matches_any(u.articles, h.record)]
         if self._wants_all(u, scope):
-            records = [
-                r
-                for r in self.catalogue.select(Scope(scope.parties, scope.treaties, u.kinds))
-                if not u.articles or article_matches_any(u.articles, r)
-            ]
+            records = self.catalogue.select(Scope(scope.parties, scope.treaties, u.kinds, u.articles))
             if len(records) > 1:
                 self._several(draft, u, records, prefix)
                 return True
-        record = hits[0].record
-        quote = self.best_quote(u.question, record)
-        marker = draft.cite(record, quote)
+        # Of the first few records, the one whose words best answer what is asked.
+        candidates = [(h.record, self.quote(u.question, h.record, u.topic)) for h in hits[:RERANK]]
+        candidates = [(r, q) for r, q in candidates if q.relevance >= self.min_score and _states(u, r, q)]
+        if not candidates:
+            draft.say(prefix + self._nothing(u, scope))
+            return False
+        record, quote = max(candidates, key=lambda c: c[1].relevance)
+        marker = draft.cite(record, quote.text)
+        shown = trim_quote(quote.text, u.question)
         if record.authority is Authority.SECONDARY:
-            text = f"According to a secondary source, {record.source_title}: “{trim_quote(quote)}” {marker}"
+            text = f"According to a secondary source, {record.source_title}: “{shown}” {marker}"
         else:
-            text = f"{describe(record)} states: “{trim_quote(quote)}” {marker}{snapshot_note(record)}"
+            text = f"{describe(record)} states: “{shown}” {marker}{snapshot_note(record)}"
         draft.say(f"{prefix}{text}.")
         return True
 
@@ -263,7 +303,7 @@ class ExtractiveAnswerer:
             draft.say(
                 f"{record.label}"
                 + (f" (Article {', '.join(record.articles)})" if record.articles else "")
-                + f": “{trim_quote(quote)}” {draft.cite(record, quote)}."
+                + f": “{trim_quote(quote, u.question)}” {draft.cite(record, quote)}."
             )
         if len(records) > MAX_RECORDS:
             draft.say(f"{len(records) - MAX_RECORDS} more are not quoted; ask about a specific article.")
@@ -295,6 +335,36 @@ class ExtractiveAnswerer:
         if held and (scope.parties or scope.treaties):
             return f"{NO_ANSWER} It has {'; '.join(held)}."
         return NO_ANSWER
+
+
+def _states(u: Understanding, record: Record, quote: Quote) -> bool:
+    """A passage answering a question about dates (no status table covers it) must
+    name the party and the act asked about ("the Azerbaijani Parliament has ratified")."""
+    if not u.status_facts or record.kind is not Kind.PASSAGE:
+        return True
+    names = [p.split(" (")[0].lower() for p in u.parties]
+    acts = "|".join(_STATUS_WORDS[f] for f in u.status_facts)
+    text = quote.text.lower()
+    return (not names or any(n in text for n in names)) and bool(re.search(rf"\b(?:{acts})", text))
+
+
+def _is_heading(sentence: str) -> bool:
+    return len(sentence.split()) <= 6
+
+
+def _stem_overlap(topic: str, text: str) -> float:
+    """Share of the topic's word stems (stop words aside) found in the text."""
+    from app.lexical import tokenize
+
+    asked, found = tokenize([topic, text])
+    return len(set(asked) & set(found)) / len(set(asked)) if asked else 0.0
+
+
+_STATUS_WORDS = {
+    "signature": r"sign",
+    "consent": r"ratif|acced|accession|approv|accept",
+    "entry_into_force": r"force",
+}
 
 
 def article_matches_any(articles: tuple[str, ...], record: Record) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cached_property
+from itertools import zip_longest
 from pathlib import Path
 
 from app.answer import ExtractiveAnswerer, abstain
@@ -100,13 +101,24 @@ class Assistant:
             return
         extractive = ExtractiveAnswerer(self.embedder, indexes.catalogue, self.settings.min_score)
         if u.intent == "list" and u.treaties:
-            yield extractive.list_states(u)
+            answer = extractive.list_states(u)
+            answer.retrieved = [c.record_id for c in answer.citations]
+            yield answer
             return
         plans = self._retrieve(u)
         if self.settings.answerer == "llm" and u.intent != "status":
-            yield from LLMAnswerer(self.chat_model, extractive).stream(u, plans)
+            events: Iterable[str | Answer] = LLMAnswerer(self.chat_model, extractive).stream(u, plans)
         else:
-            yield extractive.answer(u, plans)
+            events = [extractive.answer(u, plans)]
+        for event in events:
+            if isinstance(event, Answer):
+                # Plans interleaved by rank: each plan's best record first.
+                event.retrieved = list(
+                    dict.fromkeys(
+                        h.record.id for rank in zip_longest(*(hits for _, hits in plans)) for h in rank if h
+                    )
+                )
+            yield event
 
     def ask(self, question: str, filters: Scope = Scope()) -> Answer:
         *_, final = self.stream(question, filters)

@@ -14,12 +14,14 @@ from ingest.records import Kind, Record
 
 @dataclass(frozen=True)
 class Scope:
-    """What a question is about; empty tuples mean "any"."""
+    """Which records a search may return; empty tuples mean "any". A record in
+    scope references one of `articles`, if given, and is none of `exclude`."""
 
     parties: tuple[str, ...] = ()
     treaties: tuple[str, ...] = ()
     kinds: tuple[Kind, ...] = ()
     articles: tuple[str, ...] = ()
+    exclude: tuple[Kind, ...] = (Kind.CROSS_REFERENCE,)
 
 
 def article_matches(asked: str, record_articles: Iterable[str]) -> bool:
@@ -46,22 +48,21 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.records)
 
-    def mask(self, scope: Scope, exclude: Iterable[Kind] = (Kind.CROSS_REFERENCE,)) -> np.ndarray:
-        keep = ~np.isin(self._kind, [k.value for k in exclude])
+    def mask(self, scope: Scope) -> np.ndarray:
+        keep = ~np.isin(self._kind, [k.value for k in scope.exclude])
         if scope.parties:
             keep &= np.isin(self._party, list(scope.parties))
         if scope.treaties:
             keep &= np.isin(self._treaty, list(scope.treaties))
         if scope.kinds:
             keep &= np.isin(self._kind, [k.value for k in scope.kinds])
+        if scope.articles:
+            for i in np.flatnonzero(keep):
+                keep[i] = any(article_matches(a, self.records[i].articles) for a in scope.articles)
         return keep
 
     def select(self, scope: Scope) -> list[Record]:
-        """Records in scope, articles included (an asked article must be referenced)."""
-        chosen = [self.records[i] for i in np.flatnonzero(self.mask(scope))]
-        if scope.articles:
-            chosen = [r for r in chosen if any(article_matches(a, r.articles) for a in scope.articles)]
-        return chosen
+        return [self.records[i] for i in np.flatnonzero(self.mask(scope))]
 
     def kinds_of(self, party: str | None, treaty: str | None) -> Counter[Kind]:
         total: Counter[Kind] = Counter()

@@ -34,8 +34,10 @@ def _assistant() -> Any:
     return Assistant()
 
 
-def print_ingest_report(report: Any, err: bool = True) -> None:
+def print_ingest_report(report: Any, err: bool = True, quiet: bool = False) -> None:
     for f in report.files:
+        if quiet and not f.error:
+            continue
         if f.error:
             click.secho(f"  FAILED  {f.source}: {f.error}", fg="red", err=err)
         else:
@@ -59,9 +61,7 @@ def ingest(paths: tuple[Path, ...], rebuild: bool, quiet: bool) -> None:
     """Ingest files or directories (default: the bundled corpus) into the store."""
     assistant = _assistant()
     report = assistant.ingest(list(paths) or None, rebuild=rebuild, show_progress=not quiet)
-    if quiet:
-        report.files = [f for f in report.files if f.error]
-    print_ingest_report(report, err=False)
+    print_ingest_report(report, err=False, quiet=quiet)
     if report.failed:
         sys.exit(2)
 
@@ -155,6 +155,108 @@ def serve(host: str | None, port: int | None) -> None:
     if report := assistant.ensure_ingested(show_progress=True):
         print_ingest_report(report)
     run(assistant, host or assistant.settings.host, port or assistant.settings.port)
+
+
+_THRESHOLDS = [
+    "recall@1",
+    "recall@5",
+    "recall@10",
+    "mrr",
+    "citation_precision",
+    "citation_recall",
+    "quotes_verbatim",
+    "key_facts",
+    "correct_declines",
+]
+
+
+def _threshold_options(command: Any) -> Any:
+    for metric in reversed(_THRESHOLDS):
+        flag = "--min-" + metric.replace("@", "-at-").replace("_", "-")
+        command = click.option(
+            flag,
+            metric.replace("@", "_at_"),
+            type=click.FloatRange(0, 1),
+            default=None,
+            help=f"Fail (exit 1) if TreatyQA's {metric} is below this.",
+        )(command)
+    return click.option(
+        "--max-false-declines",
+        "false_declines",
+        type=click.FloatRange(0, 1),
+        default=None,
+        help="Fail (exit 1) if the share of answerable questions declined is above this.",
+    )(command)
+
+
+@cli.command("eval")
+@click.argument("qa_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--answerer",
+    type=click.Choice(["extractive", "llm"]),
+    default=None,
+    help="Answerer to evaluate (default: the configured one).",
+)
+@click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="Records retrieved per question.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None, help="Abstention threshold to use.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("evals/out"),
+    show_default=True,
+    help="Directory for report.json, report.md and report.png.",
+)
+@click.option(
+    "--compare",
+    type=click.Choice(["baseline"]),
+    default=None,
+    help="Also run the naive baseline on the same corpus and questions.",
+)
+@click.option("--skip-missing", is_flag=True, help="Skip questions whose gold records are not in the store.")
+@_threshold_options
+def evaluate(
+    qa_file: Path | None,
+    answerer: str | None,
+    k: int | None,
+    min_score: float | None,
+    out: Path,
+    compare: str | None,
+    skip_missing: bool,
+    **thresholds: float | None,
+) -> None:
+    """Score answers to a question set (default: the bundled one) against the store."""
+    from app.assistant import Assistant
+    from app.config import Settings
+    from evals import dataset, report, runner
+    from evals.baseline import Baseline
+
+    overrides = {"answerer": answerer, "top_k": k, "min_score": min_score}
+    settings = Settings(**{key: v for key, v in overrides.items() if v is not None})
+    assistant = Assistant(settings)
+    if not assistant.store.count():
+        raise TreatyQAError("The store is empty; run `treatyqa ingest` first.")
+    items = dataset.load(qa_file or dataset.DEFAULT_SET)
+
+    def make_baseline() -> Baseline:
+        return Baseline(settings.corpus_dir, settings.data_dir, settings.embedding_model)
+
+    result = runner.run(
+        items, assistant, make_baseline if compare else None, skip_missing=skip_missing, show_progress=True
+    )
+    paths = report.write(result, out)
+    click.echo(report.markdown(result).split("\n## ")[0])
+    click.echo(f"Reports: {', '.join(str(p) for p in paths.values())}")
+    summary = result.systems[0].summary()
+    limits = {name.replace("_at_", "@"): v for name, v in thresholds.items() if v is not None}
+    missed = [
+        f"{m} {summary[m]} {'>' if m == 'false_declines' else '<'} {v}"
+        for m, v in limits.items()
+        if ((summary[m] or 0) > v if m == "false_declines" else (summary[m] or 0) < v)
+    ]
+    if missed:
+        click.secho("Below threshold: " + "; ".join(missed), fg="red", err=True)
+        sys.exit(1)
 
 
 def main() -> None:

@@ -77,6 +77,8 @@ def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
                 f" For the {u.treaties[0]} it has records of {_few(catalogue.parties_of(u.treaties[0]))}."
             )
         return message
+    if u.status_facts and not u.parties and u.unknown_names:
+        return f"The corpus has no records of {join(u.unknown_names)}."
     if not u.parties:
         return None
     treaties = u.treaties or (None,)
@@ -87,8 +89,12 @@ def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
             f"The corpus has no records of {join(u.parties)} for the {treaty}; for that treaty it has "
             f"records of {_few(catalogue.parties_of(treaty))}."
         )
-    wanted = (Kind.STATUS,) if u.intent == "status" else u.kinds if u.intent == "content" else ()
-    if wanted and not any(catalogue.kinds_of(p, t)[k] for p, t in pairs for k in wanted):
+    wanted = (
+        (Kind.STATUS,) if u.intent == "status" else u.kinds if u.intent == "content" and u.kind_asked else ()
+    )
+    # News and other secondary passages may speak of any kind of record.
+    held = [catalogue.kinds_of(p, t) for p, t in pairs]
+    if wanted and not any(kinds[k] or kinds[Kind.PASSAGE] for kinds in held for k in wanted):
         names = join(plural(k, 1) for k in wanted)
         held = "; ".join(covers(catalogue, p, t) for p, t in pairs)
         return f"The corpus has {held}, but no {names}."

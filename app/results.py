@@ -49,3 +49,5 @@ class Answer(BaseModel):
     answer: str
     abstained: bool
     citations: list[Citation] = Field(default_factory=list)
+    # IDs of the records retrieved for the question, best first: for evaluation, not part of the output.
+    retrieved: list[str] = Field(default_factory=list, exclude=True)

@@ -10,7 +10,7 @@ import numpy as np
 
 from app.catalogue import Scope, article_matches
 from app.indexes import Indexes
-from ingest.records import Kind, Record
+from ingest.records import Record
 from ingest.store import RecordStore
 
 RRF_K = 60  # the usual constant of reciprocal rank fusion
@@ -25,14 +25,16 @@ class Hit:
 
 def where(scope: Scope) -> dict[str, Any]:
     """The scope as a Chroma metadata filter (articles are a boost, not a filter)."""
-    clauses: list[dict[str, Any]] = [{"kind": {"$ne": Kind.CROSS_REFERENCE.value}}]
+    clauses: list[dict[str, Any]] = (
+        [{"kind": {"$nin": [k.value for k in scope.exclude]}}] if scope.exclude else []
+    )
     if scope.parties:
         clauses.append({"party": {"$in": list(scope.parties)}})
     if scope.treaties:
         clauses.append({"treaty": {"$in": list(scope.treaties)}})
     if scope.kinds:
         clauses.append({"kind": {"$in": [k.value for k in scope.kinds]}})
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return {} if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class HybridRetriever:
@@ -44,7 +46,7 @@ class HybridRetriever:
         article or kind) rank higher. When nothing is in scope, the kinds are
         dropped first, then the whole scope (the answerer checks what came back)."""
         catalogue = self.indexes.catalogue
-        for attempt in (scope, replace(scope, kinds=()), Scope()):
+        for attempt in (scope, replace(scope, kinds=()), Scope(exclude=scope.exclude)):
             if catalogue.mask(attempt).any():
                 return self._ranked(question, k, attempt, boost)
         return []
@@ -52,8 +54,11 @@ class HybridRetriever:
     def _ranked(self, question: str, k: int, scope: Scope, boost: Scope) -> list[Hit]:
         catalogue = self.indexes.catalogue
         query = np.asarray(self.store.embedder.embed_query(question), dtype=np.float32)
-        dense = self.store.query(query.tolist(), self.depth, where(scope))
-        lexical = self.indexes.lexical.search(question, self.depth, catalogue.mask(scope))
+        mask = catalogue.mask(scope)
+        # Articles are not Chroma metadata: an article scope searches the matching records by ID.
+        ids = [catalogue.records[i].id for i in np.flatnonzero(mask)] if scope.articles else None
+        dense = self.store.query(query.tolist(), self.depth, where(scope), ids=ids)
+        lexical = self.indexes.lexical.search(question, self.depth, mask)
         fused: dict[str, float] = {}
         # Records written by another process since the indexes were loaded are skipped
         # until the next reload.

@@ -25,7 +25,7 @@ _KIND_WORDS = [
 _STATUS = {
     "signature": r"sign(?:s|ed|ing|ature|atory)?",
     "consent": r"ratif(?:y|ies|ied|ication)|acced(?:e|ed|es)|accession|succe(?:ed|eded|ssion)"
-    r"|approv(?:al|ed)|accept(?:ance|ed)|bec(?:o|a)me\s+(?:a\s+)?part(?:y|ies)|join(?:ed)?",
+    r"|part(?:y|ies)\s+to|approv(?:al|ed)|accept(?:ance|ed)|bec(?:o|a)me\s+(?:a\s+)?part(?:y|ies)|join(?:ed)?",
     "entry_into_force": r"(?:entry|enter(?:ed|s)?)\s+into\s+force|in\s+force",
 }
 _LIST = re.compile(
@@ -63,9 +63,9 @@ class _Gazetteer:
             (_pattern(list(self.exact), 0), self.exact, False),
         ]
 
-    def find(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
-        """(mention, targets) in order of appearance."""
-        taken: list[tuple[int, int]] = []
+    def find(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[str, tuple[str, ...]]]:
+        """(mention, targets) in order of appearance, outside the `taken` spans,
+        which are extended with the spans found."""
         found: list[tuple[int, str, tuple[str, ...]]] = []
         for pattern, table, folded in self._patterns:
             if pattern is None:
@@ -79,6 +79,29 @@ class _Gazetteer:
         return [(mention, targets) for _, mention, targets in sorted(found)]
 
 
+# A treaty named in the question that no table knows: "the Paris Agreement",
+# "the European Convention on Human Rights".
+_TREATY_NAME = re.compile(
+    r"\b(?:[A-Z][\w'-]*\s+){1,6}(?:Convention|Agreement|Covenant|Protocol|Treaty|Charter|Statute)"
+    r"(?:\s+(?:on|of|for|against|relating\s+to)(?:\s+(?:the|and|of|on|[A-Z][\w'-]*))+)?"
+    r"|\b(?:Convention|Agreement|Covenant|Protocol|Treaty|Charter|Statute)\s+"
+    r"(?:on|of|for|against|relating\s+to)(?:\s+(?:the|and|of|on|[A-Z][\w'-]*))*\s+[A-Z][\w'-]*"
+)
+_NOT_NAMES = frozenset(
+    """The What Which When Who Whom Whose Where Why How Did Does Do Has Have Is Are Was Were Can Could May
+    Must Under Article Articles Art Convention Covenant Protocol Treaty Agreement Charter Statute Ministry
+    Secretary General Government Republic State States Party Parties I UN United Nations According In On Of
+    For""".split()
+)
+# "Did X make reservations", "X's declarations", "any objection": the kind of record is what is asked for.
+_KIND_ASKED = re.compile(
+    r"\b(?:make|made|makes|enter|entered|lodge|lodged|formulate|formulated|have|has|had|any|its|their|what|which"
+    r"|the)\s+(?:any\s+|the\s+following\s+)?(?:reservations?|declarations?|understandings?|objections?)\b"
+    r"|'s\s+(?:reservations?|declarations?|understandings?|objections?)\b|\bobject(?:s|ed)?\s+to\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Understanding:
     question: str
@@ -89,12 +112,17 @@ class Understanding:
     ambiguous_treaty: bool = False  # one phrase fitted several treaties
     articles: tuple[str, ...] = ()
     kinds: tuple[Kind, ...] = ()
+    kind_asked: bool = False  # the records of that kind are what is asked for, not a topic
     intent: Intent = "content"
     status_facts: tuple[str, ...] = ()
+    unknown_names: tuple[str, ...] = ()  # capitalised names that are no known party or treaty
+    topic: str = ""  # the question without the names of parties and treaties: what it asks about them
 
     def scope(self) -> Scope:
-        kinds = (Kind.STATUS,) if self.intent == "status" else self.kinds
-        return Scope(self.parties, self.treaties, kinds, self.articles)
+        """Where to search: status questions in status records, others anywhere but there."""
+        if self.intent == "status":
+            return Scope(self.parties, self.treaties, (Kind.STATUS,))
+        return Scope(self.parties, self.treaties, exclude=(Kind.CROSS_REFERENCE, Kind.STATUS))
 
 
 def _state_code(name: str) -> str | None:
@@ -144,6 +172,8 @@ class QuestionReader:
         known = set(catalogue.treaties)
         for title in catalogue.treaties:
             self.treaties.add(title, (title,))
+            if title.startswith("United Nations "):
+                self.treaties.add("UN " + title.removeprefix("United Nations "), (title,))
         for title, aliases in TREATY_ALIASES.items():
             for alias in [title, *aliases]:
                 self.treaties.add(alias, (title,) if title in known else (f"!{title}",))
@@ -153,15 +183,26 @@ class QuestionReader:
             )
 
     def read(self, question: str) -> Understanding:
-        parties, absent_parties = self._resolve(self.parties.find(question))
-        treaty_hits = self.treaties.find(question)
+        taken: list[tuple[int, int]] = []
+        treaty_hits = self.treaties.find(question, taken)
+        parties, absent_parties = self._resolve(self.parties.find(question, taken))
         treaties, absent_treaties = self._resolve(treaty_hits)
+        unnamed = [
+            m.group(0)
+            for m in _TREATY_NAME.finditer(question)
+            if not any(s < m.end() and m.start() < e for s, e in taken)
+        ]
+        taken += [m.span() for m in _TREATY_NAME.finditer(question)]
         kinds = tuple(k for k, words in _KIND_WORDS if re.search(rf"\b(?:{words})\b", question, re.I))
+        if Kind.OBJECTION in kinds:
+            kinds = (Kind.OBJECTION,)  # an objection always speaks of a reservation
         facts = tuple(f for f, words in _STATUS.items() if re.search(rf"\b(?:{words})\b", question, re.I))
         if _LIST.search(question) and len(parties) != 1:
             intent: Intent = "list"
-        elif facts and not kinds:
-            intent = "status"
+        elif facts and not kinds and parties:
+            intent = (
+                "status"  # when a party signed, ratified...; without one it is a question about the treaty
+            )
         else:
             intent = "content"
         return Understanding(
@@ -169,12 +210,15 @@ class QuestionReader:
             parties=parties,
             absent_parties=absent_parties,
             treaties=treaties,
-            absent_treaties=absent_treaties,
+            absent_treaties=absent_treaties + tuple(unnamed),
             ambiguous_treaty=any(len(targets) > 1 for _, targets in treaty_hits),
             articles=extract_articles(question),
             kinds=kinds,
+            kind_asked=bool(kinds and _KIND_ASKED.search(question)),
             intent=intent,
             status_facts=facts,
+            unknown_names=_unknown_names(question, taken),
+            topic=_without(question, taken),
         )
 
     @staticmethod
@@ -182,6 +226,22 @@ class QuestionReader:
         present = [t for _, targets in hits for t in targets if not t.startswith("!")]
         absent = [t[1:] for _, targets in hits for t in targets if t.startswith("!")]
         return tuple(dict.fromkeys(present)), tuple(dict.fromkeys(absent))
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    kept = "".join(" " if any(s <= i < e for s, e in spans) else c for i, c in enumerate(text))
+    return " ".join(re.sub(r"(?<!\w)['’]s\b", " ", kept).split())  # "Azerbaijan's" leaves no "'s"
+
+
+def _unknown_names(question: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
+    """Capitalised words after the first that are no known name: "Atlantis" in
+    "When did Atlantis ratify CEDAW?"."""
+    names = []
+    for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*)*", question):
+        inside = any(s < m.end() and m.start() < e for s, e in taken)
+        if not inside and not set(m.group(0).split()) <= _NOT_NAMES:
+            names.append(m.group(0))
+    return tuple(names)
 
 
 _ENGLISH = frozenset(

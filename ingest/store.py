@@ -88,11 +88,12 @@ class RecordStore:
             yield page
             offset += len(page["ids"])
 
-    def ids_by_source(self) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
+    def fingerprints_by_source(self) -> dict[str, dict[str, str]]:
+        """source -> {record id: fingerprint} of everything stored."""
+        out: dict[str, dict[str, str]] = {}
         for page in self._pages(include=["metadatas"]):
             for rid, meta in zip(page["ids"], page["metadatas"], strict=True):
-                out.setdefault(meta["source"], set()).add(rid)
+                out.setdefault(meta["source"], {})[rid] = meta.get("fingerprint", "")
         return out
 
     def records(self, ids: Sequence[str] | None = None) -> list[Record]:
@@ -111,16 +112,21 @@ class RecordStore:
         ]
 
     def query(
-        self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None
+        self,
+        embedding: Sequence[float],
+        k: int,
+        where: dict[str, Any] | None = None,
+        ids: Sequence[str] | None = None,
     ) -> list[tuple[Record, float]]:
-        """The k nearest records with their cosine similarity."""
-        k = min(k, self.count())
+        """The k nearest records (among `ids`, if given) with their cosine similarity."""
+        k = min(k, self.count() if ids is None else len(ids))
         if k <= 0:
             return []
         result = self.collection.query(
             query_embeddings=[list(embedding)],
             n_results=k,
             where=where or None,
+            ids=list(ids) if ids is not None else None,
             include=["documents", "metadatas", "distances"],
         )
         return [

@@ -48,8 +48,27 @@ def _split_article_list(chunk: str) -> list[str]:
     return found
 
 
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+_ROMAN_REFERENCE = re.compile(
+    r"\b((?:[Aa]rticles?|[Aa]rts?\.)\s+)((?:[IVXL]{1,7}\b(?:\s*(?:,|and|or)\s*)?)+)"
+)
+
+
+def _roman_to_int(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _arabic_articles(text: str) -> str:
+    """'article IX' -> 'article 9' (the Genocide Convention numbers its articles in Roman)."""
+    return _ROMAN_REFERENCE.sub(
+        lambda m: m.group(1) + re.sub(r"[IVXL]+", lambda r: str(_roman_to_int(r.group(0))), m.group(2)), text
+    )
+
+
 def extract_articles(text: str) -> tuple[str, ...]:
     """Article references in the order they appear, normalised as 24(7)(a), de-duplicated."""
+    text = _arabic_articles(text)
     hits: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for m in _NESTED.finditer(text):

@@ -36,7 +36,9 @@ _WORDING = [
         Kind.RESERVATION,
         re.compile(
             r"^\W*reservations?\b|\breserves?\b|\bmakes?\s+(?:the\s+following\s+|a\s+)?reservations?\b"
-            r"|\bwith\s+reservations?\b|\bsubject\s+to\s+(?:the\s+)?reservations?\b"
+            r"|\bwith\s+(?:the\s+|a\s+)?reservations?\b|\bsubject\s+to\s+(?:the\s+|a\s+)?reservations?\b"
+            r"|\benters?\s+(?:a\s+|the\s+following\s+)?reservations?\b"
+            r"|\breservations?\s+(?:to|in\s+respect\s+of|concerning|on|regarding)\s+(?:the\s+)?(?:article|paragraph|provision)"
             r"|\bdoes\s+not\s+consider\s+itself\s+bound\b|\bnot\s+(?:to\s+)?be\s+bound\b"
             r"|\b(?:will|shall)\s+(?:only\s+)?be\s+applied\s+(?:only\s+)?(?:provided|subject|to\s+the\s+extent"
             r"|in\s+so\s+far)\b",

@@ -47,7 +47,7 @@ _UPON = re.compile(r"\bupon\s+[a-z]+(?:\s+and\s+confirmed\s+upon\s+[a-z]+)?", re
 _DOT_ITEM = re.compile(_AFTER_BREAK + r"(?P<n>\d{1,2})\.(?=\s*[A-Z\"“‘'(])")
 _PAREN_ITEM = re.compile(_AFTER_BREAK + r"[\"“]?\((?P<n>\d{1,2})\)(?=\s*[A-Za-z\"“‘'])")
 _HEADING = re.compile(
-    r"(?:^|(?<=[.;\"”’]))\s*(?:\.{3,})?(?P<n>Article\s+\d+(?:,\s*paragraph\s+\d+)?)\s*(?::|(?=[\"“])|(?=[A-Z][a-z]))"
+    r"(?:^|(?<=[.;\"”’]))\s*(?:\.{3,})?(?P<n>Article\s+\d+(?:,\s*paragraph\s+\d+)?)\s*(?::|(?=[\"“‘])|(?=[A-Z][a-z]))"
 )
 _QUOTES = "\"“”‘’'"
 
@@ -85,7 +85,7 @@ def _numbered(segment: str) -> list[_Item]:
                 group += n == 1
                 marks.append((m.start(), m.end(), n, group))
                 expected = n + 1
-        if len(marks) >= 2:
+        if len(marks) >= 2 and _are_separate(segment, marks):
             items = []
             for i, (start, body_start, n, grp) in enumerate(marks):
                 end = marks[i + 1][0] if i + 1 < len(marks) else len(segment)
@@ -94,6 +94,16 @@ def _numbered(segment: str) -> list[_Item]:
                 items.append(_Item(_tidy(segment[0 if preamble else body_start : end]), str(n), group=grp))
             return items
     return []
+
+
+def _are_separate(segment: str, marks: list[tuple[int, int, int, int]]) -> bool:
+    """Numbered statements, not the numbered conditions of one statement ("...if
+    they: 1. Be Nicaraguan; 2. Be physically fit; ..."), which are short."""
+    lengths = sorted(
+        len(segment[body : (marks[i + 1][0] if i + 1 < len(marks) else len(segment))].split())
+        for i, (_, body, _, _) in enumerate(marks)
+    )
+    return lengths[len(lengths) // 2] >= 10
 
 
 def _headed(segment: str) -> list[_Item]:

@@ -1,0 +1,1 @@
+"""Evaluation of TreatyQA against a fixed question set, side by side with a naive baseline."""
