@@ -24,24 +24,66 @@ def quotes_are_verbatim(answer: Answer) -> bool:
 @pytest.mark.parametrize(
     ("question", "kind", "number", "fact"),
     [
-        ("Which authority did Azerbaijan designate for extradition requests under the Convention on "
-         "Cybercrime?", "declaration", "1", "Ministry of Justice"),
-        ("Who is Azerbaijan's central authority for mutual assistance under the Budapest Convention?",
-         "declaration", "2", "Ministry of National Security"),
-        ("Where must requests under Article 27(9)(e) of the Convention on Cybercrime be addressed for "
-         "Azerbaijan?", "declaration", "3", "central authority"),
-        ("What is Azerbaijan's 24/7 point of contact under the Convention on Cybercrime?", "declaration", "4",
-         "Ministry of National Security"),
-        ("What did Azerbaijan declare under Article 38 of the Convention on Cybercrime?", "declaration", "5",
-         "occupied by the Republic of Armenia"),
-        ("When does criminal liability occur under Azerbaijan's reservation on Article 4 of the Convention on "
-         "Cybercrime?", "reservation", "1", "serious harm"),
-        ("How does Azerbaijan treat acts under Article 6(1)(b) of the Convention on Cybercrime?", "reservation",
-         "2", "breach of law"),
-        ("What did Azerbaijan reserve on paragraph 3 of Article 6 of the Convention on Cybercrime?",
-         "reservation", "3", "serious harm"),
-        ("On what ground may Azerbaijan refuse preservation requests under Article 29 of the Convention on "
-         "Cybercrime?", "reservation", "4", "dual criminality"),
+        (
+            "Which authority did Azerbaijan designate for extradition requests under the Convention on "
+            "Cybercrime?",
+            "declaration",
+            "1",
+            "Ministry of Justice",
+        ),
+        (
+            "Who is Azerbaijan's central authority for mutual assistance under the Budapest Convention?",
+            "declaration",
+            "2",
+            "Ministry of National Security",
+        ),
+        (
+            "Where must requests under Article 27(9)(e) of the Convention on Cybercrime be addressed for "
+            "Azerbaijan?",
+            "declaration",
+            "3",
+            "central authority",
+        ),
+        (
+            "What is Azerbaijan's 24/7 point of contact under the Convention on Cybercrime?",
+            "declaration",
+            "4",
+            "Ministry of National Security",
+        ),
+        (
+            "What did Azerbaijan declare under Article 38 of the Convention on Cybercrime?",
+            "declaration",
+            "5",
+            "occupied by the Republic of Armenia",
+        ),
+        (
+            "When does criminal liability occur under Azerbaijan's reservation on Article 4 of the "
+            "Convention on "
+            "Cybercrime?",
+            "reservation",
+            "1",
+            "serious harm",
+        ),
+        (
+            "How does Azerbaijan treat acts under Article 6(1)(b) of the Convention on Cybercrime?",
+            "reservation",
+            "2",
+            "breach of law",
+        ),
+        (
+            "What did Azerbaijan reserve on paragraph 3 of Article 6 of the Convention on Cybercrime?",
+            "reservation",
+            "3",
+            "serious harm",
+        ),
+        (
+            "On what ground may Azerbaijan refuse preservation requests under Article 29 of the "
+            "Convention on "
+            "Cybercrime?",
+            "reservation",
+            "4",
+            "dual criminality",
+        ),
     ],
 )
 def test_seed_questions_cite_the_numbered_record(
