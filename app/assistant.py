@@ -18,7 +18,7 @@ from app.results import Answer
 from app.retrieve import Hit, HybridRetriever
 from app.understand import Understanding, looks_english
 from ingest.embedding import Embedder
-from ingest.errors import QuestionError
+from ingest.errors import QuestionError, StoreError
 from ingest.pipeline import IngestReport, ingest
 from ingest.records import Kind
 from ingest.store import RecordStore
@@ -95,6 +95,11 @@ class Assistant:
             yield abstain(NOT_ENGLISH)
             return
         indexes = self.indexes
+        if not len(indexes.catalogue):
+            raise StoreError(
+                "The store is empty: run `treatyqa ingest` (or `treatyqa serve`, which ingests the "
+                "bundled corpus on first start)."
+            )
         u = self.understand(question, filters)
         if message := refusal(u, indexes.catalogue):
             yield abstain(message)

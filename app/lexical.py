@@ -25,30 +25,34 @@ def tokenize(texts: list[str]) -> list[list[str]]:
 
 
 class LexicalIndex:
-    def __init__(self, bm25: Any) -> None:
-        self.bm25 = bm25
+    def __init__(self, bm25: Any | None) -> None:
+        self.bm25 = bm25  # None for an empty store
 
     @classmethod
     def build(cls, records: list[Record]) -> LexicalIndex:
         import bm25s
 
+        if not records:
+            return cls(None)
         bm25 = bm25s.BM25()
         bm25.index(tokenize([r.search_text() for r in records]), show_progress=False)
         return cls(bm25)
 
     def save(self, directory: Path) -> None:
-        self.bm25.save(str(directory), show_progress=False)
+        directory.mkdir(parents=True, exist_ok=True)
+        if self.bm25 is not None:
+            self.bm25.save(str(directory), show_progress=False)
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
         import bm25s
 
-        return cls(bm25s.BM25.load(str(directory)))
+        return cls(bm25s.BM25.load(str(directory)) if any(directory.iterdir()) else None)
 
     def search(self, text: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(record position, BM25 score) of the best k records with a positive score."""
         tokens = tokenize([text])
-        n = self.bm25.scores["num_docs"]
+        n = self.bm25.scores["num_docs"] if self.bm25 is not None else 0
         if not tokens[0] or n == 0:
             return []
         weights = None if mask is None else mask.astype(np.float32)

@@ -106,17 +106,23 @@ class LLMAnswerer:
             return None
         draft = Draft()
         sentences = []
-        for start, end in sentence_spans(reply.strip() or "."):
-            sentence = reply.strip()[start:end]
-            cited = [int(n) for group in _MARKERS.findall(sentence) for n in group.split(",")]
+        text = reply.strip() or "."
+        for start, end in sentence_spans(text):
+            sentence = text[start:end]
             body = _MARKERS.sub("", sentence).strip()
-            kept = [
-                records[n - 1]
+            cited = [int(n) for group in _MARKERS.findall(sentence) for n in group.split(",")]
+            kept = {
+                n: records[n - 1]
                 for n in dict.fromkeys(cited)
                 if 1 <= n <= len(records) and self._supports(body, records[n - 1])
-            ]
-            markers = " ".join(draft.cite(r, self._quote(body, r, question)) for r in kept)
-            sentences.append(self._unquote_misquotes(body, kept) + (f" {markers}" if markers else ""))
+            }
+
+            def renumber(m: re.Match[str], kept: dict[int, Record] = kept, body: str = body) -> str:
+                numbers = [int(n) for n in m.group(1).split(",") if int(n) in kept]
+                return "".join(draft.cite(kept[n], self._quote(body, kept[n], question)) for n in numbers)
+
+            sentence = _MARKERS.sub(renumber, self._unquote_misquotes(sentence, list(kept.values())))
+            sentences.append(re.sub(r"\s+([.,;:])", r"\1", " ".join(sentence.split())))
         if not draft.citations:
             return None
         return Answer(answer=" ".join(s for s in sentences if s), abstained=False, citations=draft.citations)

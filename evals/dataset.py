@@ -79,8 +79,12 @@ def load(path: Path = DEFAULT_SET) -> list[QAItem]:
             continue
         try:
             items.append(QAItem.model_validate(json.loads(line)))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            raise ConfigError(f"{path}, line {n}: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}, line {n}: not valid JSON ({exc.msg}).") from exc
+        except ValidationError as exc:
+            where = [".".join(map(str, e["loc"])) or "item" for e in exc.errors()]
+            problems = "; ".join(f"{w}: {e['msg']}" for w, e in zip(where, exc.errors(), strict=True))
+            raise ConfigError(f"{path}, line {n}: {problems}.") from exc
     ids = [i.id for i in items]
     if len(ids) != len(set(ids)):
         raise ConfigError(f"{path}: question ids must be unique.")
