@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from app.answer import Draft, ExtractiveAnswerer, describe
-from app.catalogue import Scope
+from app.catalogue import Scope, article_matches
 from app.results import Answer
 from app.retrieve import Hit
 from app.understand import Understanding
 from ingest.errors import ConfigError
 from ingest.records import Kind, Record
-from ingest.text import sentence_spans, words
+from ingest.text import extract_articles, sentence_spans, words
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +102,8 @@ class LLMAnswerer:
 
     def verify(self, reply: str, records: list[Record], question: str) -> Answer | None:
         """The reply as an Answer with checked citations, or None if nothing in it is supported."""
-        if DECLINE in reply.upper():
-            return None
+        if DECLINE in reply.upper() or _ECHO.search(reply):
+            return None  # a refusal, or the prompt's frame repeated back (small models do that)
         draft = Draft()
         sentences = []
         text = reply.strip() or "."
@@ -128,7 +128,10 @@ class LLMAnswerer:
         return Answer(answer=" ".join(s for s in sentences if s), abstained=False, citations=draft.citations)
 
     def _supports(self, sentence: str, record: Record) -> bool:
-        """A cited record must share meaning or several content words with the sentence."""
+        """A cited record must agree with what the sentence says of it (its number,
+        the articles named) and share meaning or several content words with it."""
+        if not _consistent(sentence, record):
+            return False
         shared = (set(words(sentence)) & set(words(record.text))) - _STOP
         if len(shared) >= 3:
             return True
@@ -149,6 +152,20 @@ class LLMAnswerer:
             return m.group(0) if any(find_verbatim(m.group(1), r.text) for r in records) else m.group(1)
 
         return _QUOTED.sub(check, sentence)
+
+
+_ECHO = re.compile(r"</?record>|^\s*(?:Records|Question)\s*:", re.I | re.M)
+_LABEL = re.compile(r"\b(Declaration|Reservation|Understanding|Objection|Communication)\s+(\d+)\b", re.I)
+
+
+def _consistent(sentence: str, record: Record) -> bool:
+    """No claim about the record that its metadata contradicts: "Declaration 2" of
+    a Declaration 1, "Article 4(3)" of a record on Article 24(7)(a)."""
+    for kind, number in _LABEL.findall(sentence):
+        if (kind.lower(), number) != (record.kind.value, record.number):
+            return False
+    articles = extract_articles(sentence)
+    return not articles or not record.articles or any(article_matches(a, record.articles) for a in articles)
 
 
 _STOP = {

