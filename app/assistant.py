@@ -23,7 +23,6 @@ from ingest.pipeline import IngestReport, ingest
 from ingest.records import Kind
 from ingest.store import RecordStore
 
-MAX_QUESTION_CHARS = 2000
 MAX_PLANS = 4  # treaties or parties answered separately in one question
 NOT_ENGLISH = (
     "TreatyQA reads questions in English (its sources are English texts). Please ask again in English."
@@ -90,7 +89,7 @@ class Assistant:
 
     def stream(self, question: str, filters: Scope = Scope()) -> Iterator[str | Answer]:
         """Answer text as it is written, then the final Answer, whose citations never change."""
-        question = _checked(question)
+        question = _checked(question, self.settings.max_question_chars)
         if not looks_english(question):
             yield abstain(NOT_ENGLISH)
             return
@@ -110,7 +109,7 @@ class Assistant:
             answer.retrieved = [c.record_id for c in answer.citations]
             yield answer
             return
-        plans = self._retrieve(u)
+        plans = self._retrieve(u, filters)
         if self.settings.answerer == "llm" and u.intent != "status":
             events: Iterable[str | Answer] = LLMAnswerer(self.chat_model, extractive).stream(u, plans)
         else:
@@ -130,30 +129,23 @@ class Assistant:
         assert isinstance(final, Answer)
         return final
 
-    def _retrieve(self, u: Understanding) -> list[tuple[Scope, list[Hit]]]:
+    def _retrieve(self, u: Understanding, filters: Scope) -> list[tuple[Scope, list[Hit]]]:
         """One search per treaty when several are named (or one phrase fits several),
-        else one per party; one search otherwise."""
+        else one per party; one search otherwise. A kind the user filtered on is a
+        filter; a kind or article the question names ranks records higher."""
         retriever = HybridRetriever(self.store, self.indexes)
         scope = u.scope()
+        if filters.kinds:
+            scope = replace(scope, kinds=filters.kinds, exclude=(Kind.CROSS_REFERENCE,))
         if len(u.treaties) > 1:
             scopes = [replace(scope, treaties=(t,)) for t in u.treaties]
         elif len(u.parties) > 1:
             scopes = [replace(scope, parties=(p,)) for p in u.parties]
         else:
             scopes = [scope]
-        content = u.intent != "status"
-        boost = Scope(kinds=u.kinds if content else (), articles=u.articles)
+        boost = Scope(kinds=u.kinds, articles=u.articles)
         return [
-            (
-                s,
-                retriever.retrieve(
-                    u.question,
-                    self.settings.top_k,
-                    replace(s, kinds=(), articles=()) if content else s,
-                    boost,
-                ),
-            )
-            for s in scopes[:MAX_PLANS]
+            (s, retriever.retrieve(u.question, self.settings.top_k, s, boost)) for s in scopes[:MAX_PLANS]
         ]
 
     # --- ingest -----------------------------------------------------------------------
@@ -176,13 +168,13 @@ class Assistant:
         return None if self.store.count() else self.ingest(show_progress=show_progress)
 
 
-def _checked(question: str) -> str:
+def _checked(question: str, limit: int) -> str:
     question = (question or "").strip()
     if not question:
         raise QuestionError("The question is empty; type a question about a treaty.")
-    if len(question) > MAX_QUESTION_CHARS:
+    if len(question) > limit:
         raise QuestionError(
-            f"The question has {len(question)} characters; the limit is {MAX_QUESTION_CHARS}. "
+            f"The question has {len(question)} characters; the limit is {limit}. "
             "Shorten it to the point you want answered."
         )
     return question

@@ -145,16 +145,19 @@ def ask(question: str | None, file: IO[str] | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
-@click.option("--port", default=None, type=int, help="Port (default 7860).")
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1, TREATYQA_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default 7860, TREATYQA_PORT).")
 def serve(host: str | None, port: int | None) -> None:
-    """Start the web chat (ingesting the bundled corpus first if the store is empty)."""
-    from app.web import serve as run
+    """Start the web chat and API (ingesting the bundled corpus first if the store is empty)."""
+    from app.assistant import Assistant
+    from app.config import Settings
+    from app.server import serve as run
 
-    assistant = _assistant()
+    overrides = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
+    assistant = Assistant(Settings(**overrides))
     if report := assistant.ensure_ingested(show_progress=True):
         print_ingest_report(report)
-    run(assistant, host or assistant.settings.host, port or assistant.settings.port)
+    run(assistant)
 
 
 _THRESHOLDS = [

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.embedding import BUNDLED_MODEL
@@ -45,9 +45,32 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, gt=0)
     llm_max_tokens: int = Field(300, ge=16)
 
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused")
+
+    # The web chat and HTTP API (`treatyqa serve`).
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
+    root_path: str = Field("", description="Sub-path behind a reverse proxy, e.g. /treaties")
+    auth: Literal["none", "token", "header"] = Field("none", description="none, token or header")
+    auth_token: SecretStr | None = Field(None, description="Shared password / API token (auth=token)")
+    auth_header: str = Field("X-Forwarded-User", description="Header set by the proxy (auth=header)")
+    allowed_origins: str = Field("", description="Comma-separated origins allowed to embed the chat")
+    rate_limit: str = Field("30/minute", description="Questions per client, e.g. 30/minute, 500/day")
+    max_concurrent: int = Field(4, ge=1, description="Answers computed at the same time")
 
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
+
+    @model_validator(mode="after")
+    def _auth_is_complete(self) -> Settings:
+        if self.auth == "token" and not (self.auth_token and self.auth_token.get_secret_value()):
+            raise ValueError("TREATYQA_AUTH=token needs TREATYQA_AUTH_TOKEN")
+        if self.root_path and not self.root_path.startswith("/"):
+            raise ValueError("TREATYQA_ROOT_PATH must start with / (e.g. /treaties)")
+        self.root_path = self.root_path.rstrip("/")
+        return self

@@ -1,57 +1,233 @@
-"""The Gradio web chat: answers with their citations, rendered as escaped HTML."""
-
-from __future__ import annotations
+"""The Gradio web chat. Every text from documents or users is HTML-escaped here;
+answers carry their citation cards in the message itself, so they never change
+once shown and come back with the saved conversation history."""
 
 import html
 import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # Before gradio is imported: no calls home from an intranet.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
+import gradio as gr
+
 from app.assistant import Assistant
+from app.catalogue import Catalogue, Scope
+from app.limits import Guard
 from app.results import Answer, Citation
 from ingest.errors import TreatyQAError
+from ingest.records import Kind
+from ingest.text import human_date
+
+THINKING = '<div class="tq-state" role="status">Searching the sources…</div>'
+ANY = "Any"
+KINDS = [k.value for k in Kind if k is not Kind.CROSS_REFERENCE]
+
+# Curated from the bundled corpus; shown when the corpus holds what they ask about.
+EXAMPLES = [
+    "Which authority did Azerbaijan designate for extradition requests under the Convention on Cybercrime?",
+    "When did the Convention on Cybercrime enter into force for Azerbaijan?",
+    "What reservations did Azerbaijan make to the Convention on Cybercrime?",
+    "When did Azerbaijan's parliament ratify the UN Convention against Cybercrime?",
+    "Which states made reservations to article 9 of CEDAW?",
+    "What reservation did the United States make about capital punishment under the ICCPR?",
+]
+
+CSS = """
+.tq-answer { line-height: 1.5; }
+.tq-marker { font-weight: 600; text-decoration: none; }
+.tq-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px;
+           margin: 8px 0; }
+.tq-card:target, .tq-card.tq-focus { outline: 2px solid var(--color-accent); }
+.tq-card summary { cursor: pointer; font-weight: 600; }
+.tq-meta { font-size: 0.9em; color: var(--body-text-color-subdued); margin: 4px 0; }
+.tq-text { white-space: pre-wrap; font-size: 0.92em; }
+.tq-text mark { background: #fde68a; color: inherit; }
+.tq-secondary { color: #b45309; font-weight: 600; }
+.tq-state { font-style: italic; color: var(--body-text-color-subdued); }
+.tq-declined { border-left: 4px solid #9ca3af; padding-left: 8px; }
+.tq-error { border-left: 4px solid #dc2626; padding-left: 8px; }
+"""
+
+# Clicking a marker [n] scrolls its card into view (anchors alone do not work
+# inside the chat's scrolling panel) and opens it.
+JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a.tq-marker');
+    if (!link) return;
+    const card = document.getElementById(link.getAttribute('href').slice(1));
+    if (!card) return;
+    event.preventDefault();
+    card.open = true;
+    card.scrollIntoView({behavior: 'smooth', block: 'nearest'});
+    card.classList.add('tq-focus');
+    setTimeout(() => card.classList.remove('tq-focus'), 1500);
+  });
+}
+"""
 
 
-def _card(c: Citation) -> str:
+def _highlighted(text: str, quote: str) -> str:
+    """The record's text, escaped, with the supporting quote marked."""
+    at = text.find(quote) if quote else -1
+    if at < 0:
+        return html.escape(text)
+    end = at + len(quote)
+    return html.escape(text[:at]) + "<mark>" + html.escape(text[at:end]) + "</mark>" + html.escape(text[end:])
+
+
+def _card(c: Citation, key: str) -> str:
     e = html.escape
-    title = f"[{c.marker}] {c.kind.capitalize()}" + (f" {c.number}" if c.number else "")
+    label = c.kind.capitalize() + (f" {c.number}" if c.number else "")
     facts = [
         c.party,
         c.treaty,
         ("Article " + ", ".join(c.articles)) if c.articles else None,
         f"made {c.made_upon}" if c.made_upon else None,
     ]
-    source = f"{c.source_title or c.source}" + (f", {c.snapshot_date}" if c.snapshot_date else "")
+    when = c.snapshot_date and (
+        human_date(c.snapshot_date) if len(c.snapshot_date) == 10 else c.snapshot_date
+    )
+    source = " · ".join(x for x in [c.source_title or c.source, when] if x)
+    authority = (
+        '<span class="tq-secondary">secondary source</span>'
+        if c.authority == "secondary"
+        else "official record"
+    )
+    link = (
+        f' · <a href="{e(c.source_url)}" target="_blank" rel="noopener noreferrer">official page</a>'
+        if c.source_url and c.source_url.startswith(("http://", "https://"))
+        else ""
+    )
     return (
-        f'<div class="citation"><b>{e(title)}</b> — {e(" · ".join(f for f in facts if f))}'
-        f"<br><small>{e(source)} ({e(c.authority or '')})</small>"
-        f"<blockquote>{e(c.quote)}</blockquote></div>"
+        f'<details class="tq-card" id="tq-{key}-{c.marker}" open>'
+        f"<summary>[{c.marker}] {e(label)} — {e(' · '.join(f for f in facts if f))}</summary>"
+        f'<div class="tq-meta">{e(source)} · {authority}{link}<br>file: {e(c.source)}</div>'
+        f'<div class="tq-text">{_highlighted(c.text, c.quote)}</div>'
+        "</details>"
     )
 
 
-def render(answer: Answer) -> str:
-    body = f"<p>{html.escape(answer.answer)}</p>"
-    return body + "".join(_card(c) for c in answer.citations)
+def render(answer: Answer, key: str | None = None) -> str:
+    """The answer with clickable markers, then one card per citation."""
+    key = key or uuid.uuid4().hex[:8]
+    text = html.escape(answer.answer)
+    markers = {c.marker for c in answer.citations}
+    text = re.sub(
+        r"\[(\d+)\]",
+        lambda m: (
+            f'<a class="tq-marker" href="#tq-{key}-{m.group(1)}">[{m.group(1)}]</a>'
+            if int(m.group(1)) in markers
+            else m.group(0)
+        ),
+        text,
+    )
+    css = "tq-answer tq-declined" if answer.abstained else "tq-answer"
+    return f'<div class="{css}">{text}</div>' + "".join(_card(c, key) for c in answer.citations)
 
 
-def build(assistant: Assistant) -> Any:
-    import gradio as gr
-
-    def respond(message: str, history: list[dict[str, Any]]) -> str:
-        try:
-            return render(assistant.ask(message))
-        except TreatyQAError as exc:
-            return f"<p><b>Error:</b> {html.escape(str(exc))}</p>"
-
-    return gr.ChatInterface(respond, title="TreatyQA", analytics_enabled=False)
+def render_partial(text: str) -> str:
+    return f'<div class="tq-answer">{html.escape(text)} …</div>'
 
 
-def serve(assistant: Assistant, host: str, port: int) -> None:
-    import gradio as gr
-    import uvicorn
-    from fastapi import FastAPI
+def render_error(message: str) -> str:
+    return f'<div class="tq-error" role="alert">{html.escape(message)}</div>'
 
-    app = gr.mount_gradio_app(FastAPI(title="TreatyQA"), build(assistant), path="/")
-    uvicorn.run(app, host=host, port=port)
+
+def coverage(catalogue: Catalogue) -> str:
+    """What the corpus covers, in one line."""
+    by_date: dict[str, set[str]] = {}
+    for record in catalogue.records:
+        if record.snapshot_date:
+            # "UN Treaty Collection — Participants (...)" -> "UN Treaty Collection"
+            by_date.setdefault(record.snapshot_date, set()).add(re.split(r" — |: ", record.source_title)[0])
+    dates = "; ".join(f"{', '.join(sorted(names))} {date}" for date, names in sorted(by_date.items()))
+    treaties = f"{len(catalogue.treaties)} {'treaty' if len(catalogue.treaties) == 1 else 'treaties'}"
+    parties = len(catalogue.parties)
+    return (
+        f"The corpus holds {len(catalogue):,} records: {treaties}, "
+        f"{parties} {'state or organisation' if parties == 1 else 'states and organisations'}; "
+        f"source snapshots: {dates}. "
+        "Answers quote and cite the records; when the sources do not say, TreatyQA says so."
+    )
+
+
+def examples(assistant: Assistant) -> list[str]:
+    """The curated examples whose party and treaty the corpus holds."""
+    reader, catalogue = assistant.indexes.reader, assistant.indexes.catalogue
+    kept = []
+    for question in EXAMPLES:
+        u = reader.read(question)
+        named = u.parties or u.treaties
+        absent = u.absent_parties or u.absent_treaties
+        if (
+            named
+            and not absent
+            and all(catalogue.kinds_of(p, t) for p in u.parties or (None,) for t in u.treaties or (None,))
+        ):
+            kept.append(question)
+    return kept
+
+
+def respond(assistant: Assistant, guard: Guard, client: str, message: str, scope: Scope) -> Iterator[str]:
+    """HTML states of one answer: thinking, text as it is written, the final answer."""
+    yield THINKING
+    try:
+        with guard.admit(client):
+            written = ""
+            for event in assistant.stream(message, scope):
+                if isinstance(event, Answer):
+                    yield render(event)
+                else:
+                    written += event
+                    yield render_partial(written)
+    except TreatyQAError as exc:
+        yield render_error(str(exc))
+
+
+def build(assistant: Assistant, guard: Guard, client: Callable[[Any], str]) -> gr.Blocks:
+    catalogue = assistant.indexes.catalogue
+
+    def chat(
+        message: str, history: list[Any], treaty: str, party: str, kind: str, request: gr.Request
+    ) -> Iterator[str]:
+        scope = Scope(
+            parties=(party,) if party and party != ANY else (),
+            treaties=(treaty,) if treaty and treaty != ANY else (),
+            kinds=(Kind(kind),) if kind and kind != ANY else (),
+        )
+        yield from respond(assistant, guard, client(request), message, scope)
+
+    with gr.Blocks(title="TreatyQA", fill_height=True) as demo:
+        gr.Markdown(f"## TreatyQA\n{coverage(catalogue)}")
+        with gr.Row():
+            treaty = gr.Dropdown([ANY, *catalogue.treaties], value=ANY, label="Treaty", filterable=True)
+            party = gr.Dropdown([ANY, *catalogue.parties], value=ANY, label="State or organisation")
+            kind = gr.Dropdown([ANY, *KINDS], value=ANY, label="Kind of record")
+        interface = gr.ChatInterface(
+            chat,
+            additional_inputs=[treaty, party, kind],
+            chatbot=gr.Chatbot(label="Answers", elem_id="tq-chat", sanitize_html=True, scale=1),
+            textbox=gr.Textbox(
+                placeholder="Ask about a declaration, reservation, objection or ratification…",
+                max_length=assistant.settings.max_question_chars,
+                submit_btn=True,
+            ),
+            save_history=True,
+            concurrency_limit=assistant.settings.max_concurrent,
+            fill_height=True,
+        )
+        gr.Examples(examples(assistant), inputs=interface.textbox, label="Examples from the corpus")
+    return demo
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default look with system fonts: the default theme loads web fonts from Google."""
+    return gr.themes.Default(
+        font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+    )

