@@ -8,8 +8,11 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -72,15 +75,44 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=30)
 
 
+HOST_PAGE_PORT = free_port()  # the intranet portal allowed to embed the chat
+
+
 @pytest.fixture(scope="module")
 def direct(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`treatyqa serve` on a fresh data directory: it ingests the corpus on first start."""
-    server, port = start_server(tmp_path_factory.mktemp("direct"))
+    server, port = start_server(
+        tmp_path_factory.mktemp("direct"), TREATYQA_ALLOWED_ORIGINS=f"http://127.0.0.1:{HOST_PAGE_PORT}"
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/api/health", server, seconds=240)
         yield Server(f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}")
     finally:
         stop(server)
+
+
+@contextmanager
+def host_page(port: int, body: str) -> Iterator[str]:
+    """Another site on 127.0.0.1 that embeds the chat, served from a thread."""
+    page = body.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        httpd.shutdown()
 
 
 NGINX_CONF = """
@@ -243,3 +275,33 @@ def test_the_chat_works_under_a_sub_path_behind_a_reverse_proxy(
     assert all("/treaties/" in url for url in browser.requests if url.startswith(proxied.origin))
     browser.page.screenshot(path=str(tmp_path / "chat-under-treaties.png"), full_page=True)
     only_local(browser, proxied)
+
+
+def iframe(url: str) -> str:
+    return f'<iframe src="{url}" width="100%" height="900" style="border:0"></iframe>'
+
+
+def web_component(url: str) -> str:
+    return f'<script type="module" src="{url}gradio.js"></script><gradio-app src="{url}"></gradio-app>'
+
+
+@pytest.mark.parametrize("snippet", [iframe, web_component], ids=["iframe", "web-component"])
+def test_an_allowed_origin_can_embed_the_chat(browser: Browser, direct: Server, snippet) -> None:
+    with host_page(HOST_PAGE_PORT, snippet(direct.url)) as portal:
+        browser.page.goto(portal)
+        box = (
+            browser.page.frame_locator("iframe").get_by_placeholder("Ask about")
+            if snippet is iframe
+            else browser.page.get_by_placeholder("Ask about")
+        )
+        box.wait_for(timeout=60_000)
+
+
+@pytest.mark.parametrize("snippet", [iframe, web_component], ids=["iframe", "web-component"])
+def test_other_origins_cannot_embed_the_chat(browser: Browser, direct: Server, snippet) -> None:
+    with host_page(free_port(), snippet(direct.url)) as portal:
+        browser.page.goto(portal)
+        browser.page.wait_for_timeout(5_000)
+        frames = [f for f in browser.page.frames if f is not browser.page.main_frame]
+        assert all(f.locator("textarea").count() == 0 for f in [browser.page.main_frame, *frames])
+    assert any("frame-ancestors" in line or "CORS" in line for line in browser.console), browser.console
