@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test lint eval bench clean
+.PHONY: run test install install-test lint eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+
+# The full evaluation on the bundled corpus and question set, beside the baseline.
+eval: install-test
+	$(BIN)/treatyqa ingest --quiet
+	$(BIN)/treatyqa eval --compare baseline
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

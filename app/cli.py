@@ -156,7 +156,7 @@ def serve(host: str | None, port: int | None) -> None:
     overrides = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
     assistant = Assistant(Settings(**overrides))
     if report := assistant.ensure_ingested(show_progress=True):
-        print_ingest_report(report)
+        print_ingest_report(report, quiet=True)
     run(assistant)
 
 

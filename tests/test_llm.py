@@ -7,9 +7,11 @@ end runs a llama.cpp server on 127.0.0.1 when one is installed."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -207,3 +209,21 @@ def test_a_reply_that_contradicts_its_record_or_repeats_the_prompt_is_rejected(a
     assert llm.ask(QUESTION).model_dump() == extractive(llm).model_dump()
     echo = llm_assistant(assistant.settings, lambda prompt: prompt.split("Records:", 1)[1][:400])[0]
     assert echo.ask(QUESTION).model_dump() == extractive(llm).model_dump()
+
+
+def test_instructions_inside_documents_change_neither_format_nor_citations(fresh_settings: Settings) -> None:
+    notice = Path(__file__).parent / "fixtures" / "web" / "notice.txt"
+    shutil.copy(notice, fresh_settings.corpus_dir)
+    Assistant(fresh_settings).ingest()
+    question = "What does the notice say about the Office of Cyber Affairs of Testland?"
+    plain = Assistant(fresh_settings).ask(question)
+    assert "PWNED" not in plain.answer and "[9]" not in plain.answer
+    assert [c.marker for c in plain.citations] == [1]
+
+    def obedient(prompt: str) -> str:  # a model that follows what the documents tell it
+        return "PWNED [9]" if "Ignore previous instructions" in prompt else "Nothing [1]."
+
+    llm, model = llm_assistant(fresh_settings, obedient)
+    answer = llm.ask(question)
+    assert "Ignore previous instructions" in model.prompts[0]  # the text reached the model, as data
+    assert answer.model_dump() == plain.model_dump()
