@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.catalogue import Catalogue, Scope, article_matches
+from app.catalogue import Catalogue, Scope, article_matches_any
 from app.coverage import covers, join, plural
+from app.lexical import tokenize
 from app.results import Answer, Citation
 from app.retrieve import Hit
-from app.understand import Understanding
+from app.understand import STATUS_WORDS, Understanding
 from ingest.embedding import Embedder
 from ingest.records import Authority, Kind, Record
 from ingest.text import human_date, sentence_spans, words
@@ -98,8 +99,8 @@ def _month(year_month: str) -> str:
 
 def trim_quote(sentence: str, question: str = "") -> str:
     """Shorten a quoted sentence for the answer text by eliding long asides
-    (addresses in parentheses) that the question does not ask about, and a
-    leading 'According to ... Convention,'. What remains is verbatim; the
+    (addresses in parentheses) that share no word with the question's topic,
+    and a leading 'According to ... Convention,'. What remains is verbatim; the
     elisions are marked with '…'."""
     asked = set(words(question)) - _COMMON
 
@@ -115,9 +116,7 @@ def trim_quote(sentence: str, question: str = "") -> str:
     )
 
 
-_COMMON = frozenset(
-    "the of a an to and in on for by with is are was what which who when did does azerbaijan".split()
-)
+_COMMON = frozenset("the of a an to and in on for by with is are was what which who when did does".split())
 
 
 @dataclass(frozen=True)
@@ -277,13 +276,15 @@ class ExtractiveAnswerer:
                 return True
         # Of the first few records, the one whose words best answer what is asked.
         candidates = [(h.record, self.quote(u.question, h.record, u.topic)) for h in hits[:RERANK]]
-        candidates = [(r, q) for r, q in candidates if q.relevance >= self.min_score and _states(u, r, q)]
+        candidates = [
+            (r, q) for r, q in candidates if q.relevance >= self.min_score and _names_party_and_act(u, r, q)
+        ]
         if not candidates:
             draft.say(prefix + self._nothing(u, scope))
             return False
         record, quote = max(candidates, key=lambda c: c[1].relevance)
         marker = draft.cite(record, quote.text)
-        shown = trim_quote(quote.text, u.question)
+        shown = trim_quote(quote.text, u.topic)
         if record.authority is Authority.SECONDARY:
             text = f"According to a secondary source, {record.source_title}: “{shown}” {marker}"
         else:
@@ -303,7 +304,7 @@ class ExtractiveAnswerer:
             draft.say(
                 f"{record.label}"
                 + (f" (Article {', '.join(record.articles)})" if record.articles else "")
-                + f": “{trim_quote(quote, u.question)}” {draft.cite(record, quote)}."
+                + f": “{trim_quote(quote, u.topic)}” {draft.cite(record, quote)}."
             )
         if len(records) > MAX_RECORDS:
             draft.say(f"{len(records) - MAX_RECORDS} more are not quoted; ask about a specific article.")
@@ -337,15 +338,15 @@ class ExtractiveAnswerer:
         return NO_ANSWER
 
 
-def _states(u: Understanding, record: Record, quote: Quote) -> bool:
+def _names_party_and_act(u: Understanding, record: Record, quote: Quote) -> bool:
     """A passage answering a question about dates (no status table covers it) must
     name the party and the act asked about ("the Azerbaijani Parliament has ratified")."""
     if not u.status_facts or record.kind is not Kind.PASSAGE:
         return True
     names = [p.split(" (")[0].lower() for p in u.parties]
-    acts = "|".join(_STATUS_WORDS[f] for f in u.status_facts)
+    acts = "|".join(STATUS_WORDS[f] for f in u.status_facts)
     text = quote.text.lower()
-    return (not names or any(n in text for n in names)) and bool(re.search(rf"\b(?:{acts})", text))
+    return (not names or any(n in text for n in names)) and bool(re.search(rf"\b(?:{acts})\b", text))
 
 
 def _is_heading(sentence: str) -> bool:
@@ -354,18 +355,5 @@ def _is_heading(sentence: str) -> bool:
 
 def _stem_overlap(topic: str, text: str) -> float:
     """Share of the topic's word stems (stop words aside) found in the text."""
-    from app.lexical import tokenize
-
     asked, found = tokenize([topic, text])
     return len(set(asked) & set(found)) / len(set(asked)) if asked else 0.0
-
-
-_STATUS_WORDS = {
-    "signature": r"sign",
-    "consent": r"ratif|acced|accession|approv|accept",
-    "entry_into_force": r"force",
-}
-
-
-def article_matches_any(articles: tuple[str, ...], record: Record) -> bool:
-    return any(article_matches(a, record.articles) for a in articles)

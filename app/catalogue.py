@@ -32,6 +32,10 @@ def article_matches(asked: str, record_articles: Iterable[str]) -> bool:
     return False
 
 
+def article_matches_any(asked: Iterable[str], record: Record) -> bool:
+    return any(article_matches(a, record.articles) for a in asked)
+
+
 class Catalogue:
     def __init__(self, records: list[Record]) -> None:
         self.records = records
@@ -58,7 +62,7 @@ class Catalogue:
             keep &= np.isin(self._kind, [k.value for k in scope.kinds])
         if scope.articles:
             for i in np.flatnonzero(keep):
-                keep[i] = any(article_matches(a, self.records[i].articles) for a in scope.articles)
+                keep[i] = article_matches_any(scope.articles, self.records[i])
         return keep
 
     def select(self, scope: Scope) -> list[Record]:

@@ -160,36 +160,22 @@ def serve(host: str | None, port: int | None) -> None:
     run(assistant)
 
 
-_THRESHOLDS = [
-    "recall@1",
-    "recall@5",
-    "recall@10",
-    "mrr",
-    "citation_precision",
-    "citation_recall",
-    "quotes_verbatim",
-    "key_facts",
-    "correct_declines",
-]
-
-
 def _threshold_options(command: Any) -> Any:
-    for metric in reversed(_THRESHOLDS):
-        flag = "--min-" + metric.replace("@", "-at-").replace("_", "-")
+    """--min-recall-at-5 0.8, --max-false-declines 0.1...: one option per metric."""
+    from evals.metrics import LOWER_IS_BETTER, METRICS
+
+    for metric in reversed(METRICS):
+        bound = "max" if metric in LOWER_IS_BETTER else "min"
+        flag = f"--{bound}-" + metric.replace("@", "-at-").replace("_", "-")
+        below = "above" if bound == "max" else "below"
         command = click.option(
             flag,
             metric.replace("@", "_at_"),
             type=click.FloatRange(0, 1),
             default=None,
-            help=f"Fail (exit 1) if TreatyQA's {metric} is below this.",
+            help=f"Fail (exit 1) if TreatyQA's {metric} is {below} this.",
         )(command)
-    return click.option(
-        "--max-false-declines",
-        "false_declines",
-        type=click.FloatRange(0, 1),
-        default=None,
-        help="Fail (exit 1) if the share of answerable questions declined is above this.",
-    )(command)
+    return command
 
 
 @cli.command("eval")
@@ -233,6 +219,7 @@ def evaluate(
     from app.config import Settings
     from evals import dataset, report, runner
     from evals.baseline import Baseline
+    from evals.metrics import LOWER_IS_BETTER
 
     overrides = {"answerer": answerer, "top_k": k, "min_score": min_score}
     settings = Settings(**{key: v for key, v in overrides.items() if v is not None})
@@ -253,9 +240,9 @@ def evaluate(
     summary = result.systems[0].summary()
     limits = {name.replace("_at_", "@"): v for name, v in thresholds.items() if v is not None}
     missed = [
-        f"{m} {summary[m]} {'>' if m == 'false_declines' else '<'} {v}"
+        f"{m} {summary[m]} {'>' if m in LOWER_IS_BETTER else '<'} {v}"
         for m, v in limits.items()
-        if ((summary[m] or 0) > v if m == "false_declines" else (summary[m] or 0) < v)
+        if ((summary[m] or 0) > v if m in LOWER_IS_BETTER else (summary[m] or 0) < v)
     ]
     if missed:
         click.secho("Below threshold: " + "; ".join(missed), fg="red", err=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from app.answer import Draft, ExtractiveAnswerer, describe
-from app.catalogue import Scope, article_matches
+from app.catalogue import Scope, article_matches_any
 from app.results import Answer
 from app.retrieve import Hit
 from app.understand import Understanding
@@ -165,7 +165,7 @@ def _consistent(sentence: str, record: Record) -> bool:
         if (kind.lower(), number) != (record.kind.value, record.number):
             return False
     articles = extract_articles(sentence)
-    return not articles or not record.articles or any(article_matches(a, record.articles) for a in articles)
+    return not articles or not record.articles or article_matches_any(articles, record)
 
 
 _STOP = {

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from app.catalogue import Scope, article_matches
+from app.catalogue import Scope, article_matches_any
 from app.indexes import Indexes
 from ingest.records import Record
 from ingest.store import RecordStore
@@ -69,7 +69,7 @@ class HybridRetriever:
         for rid in fused:
             # Each match with the boost counts as if ranked first in one more list.
             record = catalogue.records[catalogue.position[rid]]
-            if boost.articles and any(article_matches(a, record.articles) for a in boost.articles):
+            if article_matches_any(boost.articles, record):
                 fused[rid] += 1.0 / RRF_K
             if record.kind in boost.kinds:
                 fused[rid] += 1.0 / RRF_K

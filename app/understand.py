@@ -22,7 +22,7 @@ _KIND_WORDS = [
     (Kind.COMMUNICATION, r"communications?|notifications?|withdr[ae]w(?:s|n|al)?"),
     (Kind.DECLARATION, r"declar(?:e|es|ed|ation|ations)"),
 ]
-_STATUS = {
+STATUS_WORDS = {
     "signature": r"sign(?:s|ed|ing|ature|atory)?",
     "consent": r"ratif(?:y|ies|ied|ication)|acced(?:e|ed|es)|accession|succe(?:ed|eded|ssion)"
     r"|part(?:y|ies)\s+to|approv(?:al|ed)|accept(?:ance|ed)|bec(?:o|a)me\s+(?:a\s+)?part(?:y|ies)|join(?:ed)?",
@@ -196,7 +196,9 @@ class QuestionReader:
         kinds = tuple(k for k, words in _KIND_WORDS if re.search(rf"\b(?:{words})\b", question, re.I))
         if Kind.OBJECTION in kinds:
             kinds = (Kind.OBJECTION,)  # an objection always speaks of a reservation
-        facts = tuple(f for f, words in _STATUS.items() if re.search(rf"\b(?:{words})\b", question, re.I))
+        facts = tuple(
+            f for f, words in STATUS_WORDS.items() if re.search(rf"\b(?:{words})\b", question, re.I)
+        )
         if _LIST.search(question) and len(parties) != 1:
             intent: Intent = "list"
         elif facts and not kinds and parties:

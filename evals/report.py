@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evals.runner import METRICS, EvalRun, Outcome
+from evals.metrics import METRICS
+from evals.runner import EvalRun, Outcome
 
 
 def _fmt(value: object) -> str:

@@ -15,23 +15,9 @@ from app.assistant import Assistant
 from app.catalogue import Catalogue
 from evals.baseline import Baseline, Chunk
 from evals.dataset import QAItem
+from evals.metrics import KS
 from ingest.errors import TreatyQAError
 from ingest.records import Record
-
-KS = (1, 5, 10)
-# Metrics where higher is better, in report order; false_declines and latency are lower-is-better.
-METRICS = [
-    "recall@1",
-    "recall@5",
-    "recall@10",
-    "mrr",
-    "citation_precision",
-    "citation_recall",
-    "quotes_verbatim",
-    "key_facts",
-    "correct_declines",
-    "false_declines",
-]
 
 
 def _norm(text: str) -> str:
