@@ -69,9 +69,12 @@ class Assistant:
 
     # --- questions -----------------------------------------------------------------------
 
-    def understand(self, question: str, filters: Scope = Scope()) -> Understanding:
+    def understand(
+        self, question: str, filters: Scope = Scope(), indexes: Indexes | None = None
+    ) -> Understanding:
         """What the question is about; explicit filters (web, API) override what was read."""
-        u = self.indexes.reader.read(question)
+        indexes = indexes or self.indexes
+        u = indexes.reader.read(question)
         if filters.parties:
             u = replace(u, parties=filters.parties, absent_parties=())
         if filters.treaties:
@@ -80,9 +83,8 @@ class Assistant:
             u = replace(
                 u, kinds=filters.kinds, intent="status" if filters.kinds == (Kind.STATUS,) else u.intent
             )
-        catalogue = self.indexes.catalogue
         pairs = [(p, t) for p in u.parties or (None,) for t in u.treaties or (None,)]
-        if u.intent == "status" and not any(catalogue.kinds_of(p, t)[Kind.STATUS] for p, t in pairs):
+        if u.intent == "status" and not any(indexes.catalogue.kinds_of(p, t)[Kind.STATUS] for p, t in pairs):
             # No status table for it: what other sources (news) say about the dates is the next best.
             u = replace(u, intent="content")
         return u
@@ -99,7 +101,7 @@ class Assistant:
                 "The store is empty: run `treatyqa ingest` (or `treatyqa serve`, which ingests the "
                 "bundled corpus on first start)."
             )
-        u = self.understand(question, filters)
+        u = self.understand(question, filters, indexes)
         if message := refusal(u, indexes.catalogue):
             yield abstain(message)
             return
@@ -109,7 +111,7 @@ class Assistant:
             answer.retrieved = [c.record_id for c in answer.citations]
             yield answer
             return
-        plans = self._retrieve(u, filters)
+        plans = self._retrieve(u, filters, HybridRetriever(self.store, indexes))
         if self.settings.answerer == "llm" and u.intent != "status":
             events: Iterable[str | Answer] = LLMAnswerer(self.chat_model, extractive).stream(u, plans)
         else:
@@ -129,11 +131,12 @@ class Assistant:
         assert isinstance(final, Answer)
         return final
 
-    def _retrieve(self, u: Understanding, filters: Scope) -> list[tuple[Scope, list[Hit]]]:
+    def _retrieve(
+        self, u: Understanding, filters: Scope, retriever: HybridRetriever
+    ) -> list[tuple[Scope, list[Hit]]]:
         """One search per treaty when several are named (or one phrase fits several),
         else one per party; one search otherwise. A kind the user filtered on is a
         filter; a kind or article the question names ranks records higher."""
-        retriever = HybridRetriever(self.store, self.indexes)
         scope = u.scope()
         if filters.kinds:
             scope = replace(scope, kinds=filters.kinds, exclude=(Kind.CROSS_REFERENCE,))

@@ -10,28 +10,11 @@ from app.understand import Understanding
 from ingest.records import Kind
 from ingest.text import words
 
-_GENERIC = {
-    "convention",
-    "protocol",
-    "international",
-    "united",
-    "nations",
-    "treaty",
-    "agreement",
-    "relating",
-    "status",
-    "rights",
-    "optional",
-    "the",
-    "of",
-    "on",
-    "and",
-    "to",
-    "for",
-    "against",
-    "all",
-    "forms",
-}
+# Words most treaty titles share: no help in telling which treaty was meant.
+_GENERIC = frozenset(
+    """convention protocol international united nations treaty agreement relating status rights optional
+    the of on and to for against all forms""".split()
+)
 
 
 def join(items: Iterable[str]) -> str:

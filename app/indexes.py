@@ -54,7 +54,7 @@ class Indexes:
         except OSError:  # another process got there first; its copy is identical
             shutil.rmtree(staging, ignore_errors=True)
         for old in directory.iterdir():
-            if old.name not in (revision,) and not old.name.startswith(".building-"):
+            if old.name != revision and not old.name.startswith(".building-"):
                 shutil.rmtree(old, ignore_errors=True)
         return indexes
 

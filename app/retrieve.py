@@ -45,24 +45,23 @@ class HybridRetriever:
         """The k best records in `scope`; records that match `boost` (an asked
         article or kind) rank higher. When nothing is in scope, the kinds are
         dropped first, then the whole scope (the answerer checks what came back)."""
-        catalogue = self.indexes.catalogue
         for attempt in (scope, replace(scope, kinds=()), Scope(exclude=scope.exclude)):
-            if catalogue.mask(attempt).any():
-                return self._ranked(question, k, attempt, boost)
+            mask = self.indexes.catalogue.mask(attempt)
+            if mask.any():
+                return self._ranked(question, k, attempt, mask, boost)
         return []
 
-    def _ranked(self, question: str, k: int, scope: Scope, boost: Scope) -> list[Hit]:
+    def _ranked(self, question: str, k: int, scope: Scope, mask: np.ndarray, boost: Scope) -> list[Hit]:
         catalogue = self.indexes.catalogue
         query = np.asarray(self.store.embedder.embed_query(question), dtype=np.float32)
-        mask = catalogue.mask(scope)
         # Articles are not Chroma metadata: an article scope searches the matching records by ID.
         ids = [catalogue.records[i].id for i in np.flatnonzero(mask)] if scope.articles else None
-        dense = self.store.query(query.tolist(), self.depth, where(scope), ids=ids)
+        dense = self.store.nearest(query.tolist(), self.depth, where(scope), ids=ids)
         lexical = self.indexes.lexical.search(question, self.depth, mask)
         fused: dict[str, float] = {}
         # Records written by another process since the indexes were loaded are skipped
         # until the next reload.
-        dense_ids = [r.id for r, _ in dense if r.id in catalogue.position]
+        dense_ids = [rid for rid, _ in dense if rid in catalogue.position]
         for ranking in (dense_ids, [catalogue.records[i].id for i, _ in lexical]):
             for rank, rid in enumerate(ranking):
                 fused[rid] = fused.get(rid, 0.0) + 1.0 / (RRF_K + rank)

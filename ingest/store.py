@@ -111,14 +111,14 @@ class RecordStore:
             for rid, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
         ]
 
-    def query(
+    def nearest(
         self,
         embedding: Sequence[float],
         k: int,
         where: dict[str, Any] | None = None,
         ids: Sequence[str] | None = None,
-    ) -> list[tuple[Record, float]]:
-        """The k nearest records (among `ids`, if given) with their cosine similarity."""
+    ) -> list[tuple[str, float]]:
+        """IDs of the k nearest records (among `ids`, if given) with their cosine similarity."""
         k = min(k, self.count() if ids is None else len(ids))
         if k <= 0:
             return []
@@ -127,17 +127,10 @@ class RecordStore:
             n_results=k,
             where=where or None,
             ids=list(ids) if ids is not None else None,
-            include=["documents", "metadatas", "distances"],
+            include=["distances"],
         )
         return [
-            (Record.from_stored(rid, doc, meta), 1.0 - float(dist))
-            for rid, doc, meta, dist in zip(
-                result["ids"][0],
-                result["documents"][0],
-                result["metadatas"][0],
-                result["distances"][0],
-                strict=True,
-            )
+            (rid, 1.0 - float(d)) for rid, d in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
 
     def embeddings(self, ids: Sequence[str]) -> np.ndarray:
