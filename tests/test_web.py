@@ -259,10 +259,11 @@ def test_a_question_the_sources_do_not_answer_says_so(browser: Browser, direct: 
 def test_answers_and_their_cards_survive_reloading_the_history(browser: Browser, direct: Server) -> None:
     ask(browser, direct, QUESTION)
     page = browser.page
-    # The conversation is saved in the browser once the answer is complete.
-    page.wait_for_function(
-        "() => Object.values(localStorage).some(v => v.includes('tq-card'))", timeout=30_000
+    # The conversation is saved (encrypted) in the browser's storage once the answer is complete.
+    saved = (
+        "() => Object.entries(localStorage).some(([k, v]) => k.includes('conversations') && v.length > 1000)"
     )
+    page.wait_for_function(saved, timeout=30_000)
     page.reload()
     page.get_by_placeholder("Ask about").wait_for(timeout=60_000)
     # The saved conversation, in the history list beside the chat.
