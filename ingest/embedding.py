@@ -11,6 +11,7 @@ from typing import Any
 # would otherwise retry for over a minute on a machine without internet.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # a "Loading weights" bar at every start
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
@@ -43,9 +44,7 @@ class Embedder:
     @cached_property
     def model(self) -> Any:
         from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every start
         try:
             return SentenceTransformer(model_location(self.model_id), device="cpu")
         except (OSError, ValueError) as exc:
