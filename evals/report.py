@@ -46,6 +46,9 @@ def markdown(run: EvalRun) -> str:
         "",
         "Lower is better for false_declines and latency (seconds per question); higher for the rest.",
     ]
+    if len(names) > 1 and summaries[names[1]]["latency_p50"]:
+        first, second = (summaries[n]["latency_p50"] or 0.0 for n in names[:2])
+        parts += ["", f"Latency p50, {names[0]} / {names[1]}: {first / second:.1f} times."]
     if run.skipped:
         parts += [
             "",
