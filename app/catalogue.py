@@ -75,8 +75,5 @@ class Catalogue:
                 total.update(kinds)
         return total
 
-    def treaties_of(self, party: str) -> list[str]:
-        return sorted({t for (p, t) in self.kinds_by_pair if p == party and t})
-
     def parties_of(self, treaty: str) -> list[str]:
         return sorted({p for (p, t) in self.kinds_by_pair if t == treaty and p})

@@ -45,10 +45,6 @@ def render_records(records: list[Record]) -> str:
     return "\n\n".join(blocks)
 
 
-def _normalise(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 def find_verbatim(phrase: str, text: str) -> str | None:
     """The slice of `text` that matches `phrase` up to case and spacing, if any."""
     pattern = r"\s+".join(re.escape(w) for w in phrase.split())
@@ -63,7 +59,7 @@ class LLMAnswerer:
 
     def stream(self, u: Understanding, plans: list[tuple[Scope, list[Hit]]]) -> Iterator[str | Answer]:
         """Reply text as it arrives, then the verified Answer (or the extractive one)."""
-        records = self._context(plans)
+        records = self._context(u, plans)
         if not records:
             yield self.extractive.answer(u, plans)
             return
@@ -88,17 +84,19 @@ class LLMAnswerer:
         assert isinstance(final, Answer)
         return final
 
-    def _context(self, plans: list[tuple[Scope, list[Hit]]]) -> list[Record]:
-        """Relevant records of all plans, best first, without duplicates."""
+    def _context(self, u: Understanding, plans: list[tuple[Scope, list[Hit]]]) -> list[Record]:
+        """The records the extractive answerer would also find relevant, best first."""
         seen: dict[str, Record] = {}
         for _, hits in plans:
             for hit in hits:
-                if (
-                    hit.similarity >= self.extractive.min_score
-                    and hit.record.kind is not Kind.CROSS_REFERENCE
-                ):
+                if hit.record.kind is not Kind.CROSS_REFERENCE:
                     seen.setdefault(hit.record.id, hit.record)
-        return list(seen.values())[:MAX_RECORDS]
+        relevant = [
+            r
+            for r in seen.values()
+            if self.extractive.quote(u.question, r, u.topic).relevance >= self.extractive.min_score
+        ]
+        return relevant[:MAX_RECORDS]
 
     def verify(self, reply: str, records: list[Record], question: str) -> Answer | None:
         """The reply as an Answer with checked citations, or None if nothing in it is supported."""
