@@ -62,12 +62,12 @@ class _Item:
 
 
 def _tidy(text: str) -> str:
-    """Drop quote marks that enclose or dangle at the ends of a slice; the rest stays verbatim."""
+    """Trim a slice and the quote marks around it or dangling at one end; the rest stays verbatim."""
     text = text.strip()
-    if text[:1] in _QUOTES and text.rstrip(".;")[-1:] in _QUOTES:
-        return text[1:].strip().rstrip(_QUOTES).strip() if text[-1] in _QUOTES else text[1:].strip()
-    if text.count('"') % 2 == 1:
-        text = text[:-1] if text.endswith('"') else text[1:] if text.startswith('"') else text
+    if text[:1] in _QUOTES and text.rstrip(".;")[-1:] in _QUOTES:  # "…" or "…".
+        text = text[1:].rstrip().rstrip(_QUOTES)
+    elif text.count('"') % 2:  # one straight quote left over from a neighbouring item
+        text = text.removesuffix('"') if text.endswith('"') else text.removeprefix('"')
     return text.strip()
 
 
