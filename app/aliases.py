@@ -137,7 +137,7 @@ AMBIGUOUS_TREATY_ALIASES: dict[str, list[str]] = {
 }
 
 # Keyed by ISO 3166 alpha-3 code; the corpus spelling is found through pycountry.
-# All-capital aliases are matched case-sensitively ("US" is not "us").
+# Short all-capital aliases (five characters or fewer) are matched case-sensitively: "US" is not "us".
 PARTY_ALIASES: dict[str, list[str]] = {
     "USA": ["US", "U.S.", "USA", "U.S.A.", "United States"],
     "GBR": ["UK", "U.K.", "United Kingdom", "Britain", "Great Britain"],

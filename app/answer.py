@@ -15,11 +15,11 @@ from app.catalogue import Catalogue, Scope, article_matches_any
 from app.coverage import covers, join, plural
 from app.lexical import tokenize
 from app.results import Answer, Citation
-from app.retrieve import Hit
+from app.retrieve import Plan
 from app.understand import STATUS_WORDS, Understanding
 from ingest.embedding import Embedder
 from ingest.records import Authority, Kind, Record
-from ingest.text import human_date, sentence_spans, words
+from ingest.text import human_date, sentence_spans, sentences, snapshot, words
 
 NO_ANSWER = "The sources in the corpus do not answer this question."
 MAX_LISTED = 30  # states listed (each with a citation) in a cross-state answer
@@ -54,12 +54,8 @@ class Draft:
     def say(self, sentence: str) -> None:
         self.sentences.append(sentence)
 
-    def answer(self, abstained: bool = False) -> Answer:
-        return Answer(
-            answer=" ".join(self.sentences),
-            abstained=abstained,
-            citations=[] if abstained else self.citations,
-        )
+    def answer(self) -> Answer:
+        return Answer(answer=" ".join(self.sentences), abstained=False, citations=self.citations)
 
 
 def abstain(message: str) -> Answer:
@@ -81,20 +77,13 @@ def describe(record: Record) -> str:
 
 
 def snapshot_note(record: Record) -> str:
-    """Where the date of the source matters: ' (as recorded in the source of March 2015)'."""
+    """Where the date of the source matters: ' (source snapshot: March 2015)'."""
     if not record.snapshot_date:
         return ""
-    date = record.snapshot_date
-    when = human_date(date) if len(date) == 10 else _month(date) if len(date) == 7 else date
-    return (
-        f" (as recorded in {record.source_title}, {when})"
-        if record.authority is Authority.SECONDARY
-        else f" (source snapshot: {when})"
-    )
-
-
-def _month(year_month: str) -> str:
-    return human_date(year_month + "-01").split(" ", 1)[1]
+    when = snapshot(record.snapshot_date)
+    if record.authority is Authority.SECONDARY:
+        return f" (as recorded in {record.source_title}, {when})"
+    return f" (source snapshot: {when})"
 
 
 def trim_quote(sentence: str, question: str = "") -> str:
@@ -146,8 +135,17 @@ def status_sentence(record: Record, asked: tuple[str, ...] = ()) -> str:
 
 
 class ExtractiveAnswerer:
+    """Made for one question: texts it has embedded are kept, not embedded again."""
+
     def __init__(self, embedder: Embedder, catalogue: Catalogue, min_score: float) -> None:
         self.embedder, self.catalogue, self.min_score = embedder, catalogue, min_score
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            self._vectors.update(zip(missing, self.embedder.encode(missing), strict=True))
+        return np.array([self._vectors[t] for t in texts])
 
     def quote(self, question: str, record: Record, topic: str = "") -> Quote:
         """The record's sentence closest to the question (meaning plus shared words),
@@ -156,7 +154,7 @@ class ExtractiveAnswerer:
         spans = sentence_spans(record.text)
         texts = [record.text[s:e] for s, e in spans]
         topic = topic or question
-        vectors = self.embedder.encode([question, topic, *texts])
+        vectors = self._encode([question, topic, *texts])
         asked = set(words(question))
         overlap = np.array([len(asked & set(words(t))) / (len(asked) or 1) for t in texts])
         best = int(np.argmax(vectors[2:] @ vectors[0] + 0.5 * overlap))
@@ -183,22 +181,22 @@ class ExtractiveAnswerer:
 
     # --- the three kinds of answer -----------------------------------------------------
 
-    def answer(self, u: Understanding, plans: list[tuple[Scope, list[Hit]]]) -> Answer:
+    def answer(self, u: Understanding, plans: list[Plan]) -> Answer:
         draft = Draft()
         answered = False
-        for scope, hits in plans:
+        for scope, found in plans:
             prefix = self._heading(scope, plans)
             if u.intent == "status":
-                answered |= self._status(draft, u, scope, hits, prefix)
+                answered |= self._status(draft, u, scope, found, prefix)
             else:
-                answered |= self._content(draft, u, scope, hits, prefix)
+                answered |= self._content(draft, u, scope, found, prefix)
         if not answered:
             return abstain(" ".join(draft.sentences) or NO_ANSWER)
         return draft.answer()
 
     def list_states(self, u: Understanding) -> Answer:
         """Which states made reservations to article 9 of CEDAW / have ratified the CAT."""
-        kinds = (Kind.STATUS,) if u.intent == "status" or not u.kinds else u.kinds
+        kinds = u.kinds or (Kind.STATUS,)  # no kind named: who is a party
         records = self.catalogue.select(Scope(u.parties, u.treaties, kinds, u.articles))
         if kinds == (Kind.STATUS,):
             records = [
@@ -238,23 +236,24 @@ class ExtractiveAnswerer:
     # --- parts -------------------------------------------------------------------------
 
     @staticmethod
-    def _heading(scope: Scope, plans: list[tuple[Scope, list[Hit]]]) -> str:
+    def _heading(scope: Scope, plans: list[Plan]) -> str:
         if len(plans) < 2:
             return ""
         if len({p.treaties for p, _ in plans}) > 1:
             return f"Under the {join(scope.treaties)}: "
         return f"{join(scope.parties)}: "
 
-    def _in_scope(self, scope: Scope, hits: list[Hit]) -> list[Hit]:
+    @staticmethod
+    def _in_scope(scope: Scope, records: list[Record]) -> list[Record]:
         return [
-            h
-            for h in hits
-            if (not scope.parties or h.record.party in scope.parties)
-            and (not scope.treaties or h.record.treaty in scope.treaties)
+            r
+            for r in records
+            if (not scope.parties or r.party in scope.parties)
+            and (not scope.treaties or r.treaty in scope.treaties)
         ]
 
-    def _status(self, draft: Draft, u: Understanding, scope: Scope, hits: list[Hit], prefix: str) -> bool:
-        status = [h.record for h in self._in_scope(scope, hits) if h.record.kind is Kind.STATUS]
+    def _status(self, draft: Draft, u: Understanding, scope: Scope, found: list[Record], prefix: str) -> bool:
+        status = [r for r in self._in_scope(scope, found) if r.kind is Kind.STATUS]
         if not status or (not scope.parties and not scope.treaties):
             draft.say(prefix + NO_ANSWER)
             return False
@@ -263,19 +262,19 @@ class ExtractiveAnswerer:
         draft.say(f"{prefix}{status_sentence(record, u.status_facts)} {marker}{snapshot_note(record)}.")
         return True
 
-    def _content(self, draft: Draft, u: Understanding, scope: Scope, hits: list[Hit], prefix: str) -> bool:
-        hits = [
-            h for h in self._in_scope(scope, hits) if h.record.kind not in (Kind.CROSS_REFERENCE, Kind.STATUS)
-        ]
+    def _content(
+        self, draft: Draft, u: Understanding, scope: Scope, found: list[Record], prefix: str
+    ) -> bool:
+        found = [r for r in self._in_scope(scope, found) if r.kind not in (Kind.CROSS_REFERENCE, Kind.STATUS)]
         if u.articles:
-            hits = [h for h in hits if article_matches_any(u.articles, h.record)]
+            found = [r for r in found if article_matches_any(u.articles, r)]
         if self._wants_all(u, scope):
             records = self.catalogue.select(Scope(scope.parties, scope.treaties, u.kinds, u.articles))
             if len(records) > 1:
                 self._several(draft, u, records, prefix)
                 return True
         # Of the first few records, the one whose words best answer what is asked.
-        candidates = [(h.record, self.quote(u.question, h.record, u.topic)) for h in hits[:RERANK]]
+        candidates = [(r, self.quote(u.question, r, u.topic)) for r in found[:RERANK]]
         candidates = [
             (r, q) for r, q in candidates if q.relevance >= self.min_score and _names_party_and_act(u, r, q)
         ]
@@ -310,21 +309,19 @@ class ExtractiveAnswerer:
             draft.say(f"{len(records) - MAX_RECORDS} more are not quoted; ask about a specific article.")
 
     def _wants_all(self, u: Understanding, scope: Scope) -> bool:
-        """'What reservations did X make to Y?': a plural kind, one party and treaty, no article."""
+        """'What reservations did X make to Y?': a plural kind, one party and one treaty
+        (an article named narrows the list)."""
         plural_kind = re.search(
             r"\b(?:reservations|declarations|understandings|objections)\b", u.question, re.I
         )
         return bool(plural_kind and u.kinds and len(scope.parties) == 1 and len(scope.treaties) == 1)
 
-    def _quote_for(self, u: Understanding, record: Record) -> str:
+    @staticmethod
+    def _quote_for(u: Understanding, record: Record) -> str:
         """For lists: the sentence naming the asked article, else the first sentence."""
-        spans = [record.text[s:e] for s, e in sentence_spans(record.text)]
-        for sentence in spans:
-            if u.articles and any(
-                re.search(rf"\b{re.escape(a.split('(')[0])}\b", sentence) for a in u.articles
-            ):
-                return sentence
-        return spans[0]
+        found = sentences(record.text)
+        numbers = [a.split("(")[0] for a in u.articles]
+        return next((t for t in found if any(re.search(rf"\b{n}\b", t) for n in numbers)), found[0])
 
     def _nothing(self, u: Understanding, scope: Scope) -> str:
         held = [

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from functools import cached_property
 from itertools import zip_longest
 from pathlib import Path
+from typing import Any
 
 from app.answer import ExtractiveAnswerer, abstain
-from app.catalogue import Scope
+from app.catalogue import Catalogue, Scope
 from app.config import Settings
 from app.coverage import refusal
 from app.indexes import Indexes
 from app.llm import LLMAnswerer, chat_model
 from app.results import Answer
-from app.retrieve import Hit, HybridRetriever
+from app.retrieve import HybridRetriever, Plan
 from app.understand import Understanding, looks_english
 from ingest.embedding import Embedder
 from ingest.errors import QuestionError, StoreError
@@ -33,6 +36,10 @@ class Assistant:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self._indexes: Indexes | None = None
+        self._reloading = threading.Lock()  # one reload, not one per request in flight
+        # llama.cpp in process is not thread-safe; a server does its own queueing.
+        local_model = self.settings.llm_provider == "llamacpp"
+        self._model_lock: AbstractContextManager[Any] = threading.Lock() if local_model else nullcontext()
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -40,18 +47,28 @@ class Assistant:
 
     @cached_property
     def store(self) -> RecordStore:
+        return self._connect()
+
+    def _connect(self, reset: bool = False) -> RecordStore:
         s = self.settings
         return RecordStore.connect(
-            self.embedder, path=s.chroma_path, host=s.chroma_host, port=s.chroma_port, name=s.collection
+            self.embedder,
+            path=s.chroma_path,
+            host=s.chroma_host,
+            port=s.chroma_port,
+            name=s.collection,
+            reset=reset,
         )
 
     @property
     def indexes(self) -> Indexes:
         """Reloaded whenever the store has changed (also by another process)."""
-        if self._indexes is None or self._indexes.revision != self.store.revision():
-            directory = self.settings.data_dir / "indexes" / self.settings.collection
-            self._indexes = Indexes.load_or_build(self.store, directory)
-        return self._indexes
+        revision = self.store.revision()
+        with self._reloading:
+            if self._indexes is None or self._indexes.revision != revision:
+                directory = self.settings.data_dir / "indexes" / self.settings.collection
+                self._indexes = Indexes.load_or_build(self.store, directory)
+            return self._indexes
 
     @cached_property
     def chat_model(self) -> object:
@@ -74,6 +91,7 @@ class Assistant:
     ) -> Understanding:
         """What the question is about; explicit filters (web, API) override what was read."""
         indexes = indexes or self.indexes
+        _check_filters(filters, indexes.catalogue)
         u = indexes.reader.read(question)
         if filters.parties:
             u = replace(u, parties=filters.parties, absent_parties=())
@@ -113,7 +131,9 @@ class Assistant:
             return
         plans = self._retrieve(u, filters, HybridRetriever(self.store, indexes))
         if self.settings.answerer == "llm" and u.intent != "status":
-            events: Iterable[str | Answer] = LLMAnswerer(self.chat_model, extractive).stream(u, plans)
+            events: Iterable[str | Answer] = LLMAnswerer(
+                self.chat_model, extractive, self._model_lock
+            ).stream(u, plans)
         else:
             events = [extractive.answer(u, plans)]
         for event in events:
@@ -121,7 +141,7 @@ class Assistant:
                 # Plans interleaved by rank: each plan's best record first.
                 event.retrieved = list(
                     dict.fromkeys(
-                        h.record.id for rank in zip_longest(*(hits for _, hits in plans)) for h in rank if h
+                        r.id for rank in zip_longest(*(found for _, found in plans)) for r in rank if r
                     )
                 )
             yield event
@@ -131,9 +151,7 @@ class Assistant:
         assert isinstance(final, Answer)
         return final
 
-    def _retrieve(
-        self, u: Understanding, filters: Scope, retriever: HybridRetriever
-    ) -> list[tuple[Scope, list[Hit]]]:
+    def _retrieve(self, u: Understanding, filters: Scope, retriever: HybridRetriever) -> list[Plan]:
         """One search per treaty when several are named (or one phrase fits several),
         else one per party; one search otherwise. A kind the user filtered on is a
         filter; a kind or article the question names ranks records higher."""
@@ -147,8 +165,10 @@ class Assistant:
         else:
             scopes = [scope]
         boost = Scope(kinds=u.kinds, articles=u.articles)
+        vector = self.embedder.embed_query(u.question)
         return [
-            (s, retriever.retrieve(u.question, self.settings.top_k, s, boost)) for s in scopes[:MAX_PLANS]
+            (s, retriever.retrieve(u.question, vector, self.settings.top_k, s, boost))
+            for s in scopes[:MAX_PLANS]
         ]
 
     # --- ingest -----------------------------------------------------------------------
@@ -157,7 +177,7 @@ class Assistant:
         self, paths: list[Path] | None = None, *, rebuild: bool = False, show_progress: bool = False
     ) -> IngestReport:
         if rebuild:
-            self.__dict__["store"] = self.store.drop()
+            self.__dict__["store"] = self._connect(reset=True)
         self._indexes = None
         return ingest(
             paths or [self.settings.corpus_dir],
@@ -169,6 +189,17 @@ class Assistant:
     def ensure_ingested(self, show_progress: bool = False) -> IngestReport | None:
         """Ingest the configured corpus when the store is empty (first start)."""
         return None if self.store.count() else self.ingest(show_progress=show_progress)
+
+
+def _check_filters(filters: Scope, catalogue: Catalogue) -> None:
+    for given, known, what in (
+        (filters.parties, catalogue.parties, "state or organisation"),
+        (filters.treaties, catalogue.treaties, "treaty"),
+    ):
+        if unknown := [name for name in given if name not in known]:
+            raise QuestionError(
+                f"No {what} called {unknown[0]!r} in the corpus; use a name as the corpus spells it."
+            )
 
 
 def _checked(question: str, limit: int) -> str:

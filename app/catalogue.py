@@ -43,11 +43,17 @@ class Catalogue:
         self._party = np.array([r.party or "" for r in records], dtype=object)
         self._treaty = np.array([r.treaty or "" for r in records], dtype=object)
         self._kind = np.array([r.kind.value for r in records], dtype=object)
-        self.kinds_by_pair: dict[tuple[str, str], Counter[Kind]] = defaultdict(Counter)
+        # Kinds of record held, by (party, treaty), with None standing for "any".
+        self._kinds: dict[tuple[str | None, str | None], Counter[Kind]] = defaultdict(Counter)
         for r in records:
-            self.kinds_by_pair[(r.party or "", r.treaty or "")][r.kind] += 1
+            for key in {(r.party, r.treaty), (r.party, None), (None, r.treaty), (None, None)}:
+                self._kinds[key][r.kind] += 1
         self.parties = sorted({r.party for r in records if r.party})
         self.treaties = sorted({r.treaty for r in records if r.treaty})
+        self._parties_of: dict[str, set[str]] = defaultdict(set)
+        for r in records:
+            if r.party and r.treaty:
+                self._parties_of[r.treaty].add(r.party)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -69,11 +75,8 @@ class Catalogue:
         return [self.records[i] for i in np.flatnonzero(self.mask(scope))]
 
     def kinds_of(self, party: str | None, treaty: str | None) -> Counter[Kind]:
-        total: Counter[Kind] = Counter()
-        for (p, t), kinds in self.kinds_by_pair.items():
-            if (party is None or p == party) and (treaty is None or t == treaty):
-                total.update(kinds)
-        return total
+        """How many records of each kind the party holds for the treaty (None: any)."""
+        return self._kinds.get((party, treaty), Counter())
 
     def parties_of(self, treaty: str) -> list[str]:
-        return sorted({p for (p, t) in self.kinds_by_pair if t == treaty and p})
+        return sorted(self._parties_of.get(treaty, ()))

@@ -187,7 +187,9 @@ def _threshold_options(command: Any) -> Any:
     help="Answerer to evaluate (default: the configured one).",
 )
 @click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="Records retrieved per question.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=None, help="Abstention threshold to use.")
+@click.option(
+    "--min-score", type=click.FloatRange(0, 1.5), default=None, help="Abstention threshold (0-1.5)."
+)
 @click.option(
     "--out",
     "out",
@@ -239,11 +241,13 @@ def evaluate(
     click.echo(f"Reports: {', '.join(str(p) for p in paths.values())}")
     summary = result.systems[0].summary()
     limits = {name.replace("_at_", "@"): v for name, v in thresholds.items() if v is not None}
-    missed = [
-        f"{m} {summary[m]} {'>' if m in LOWER_IS_BETTER else '<'} {v}"
-        for m, v in limits.items()
-        if ((summary[m] or 0) > v if m in LOWER_IS_BETTER else (summary[m] or 0) < v)
-    ]
+    missed = []
+    for metric, limit in limits.items():
+        value = summary[metric]
+        if value is None:
+            missed.append(f"{metric} could not be computed on this question set")
+        elif value > limit if metric in LOWER_IS_BETTER else value < limit:
+            missed.append(f"{metric} {value} {'>' if metric in LOWER_IS_BETTER else '<'} {limit}")
     if missed:
         click.secho("Below threshold: " + "; ".join(missed), fg="red", err=True)
         sys.exit(1)

@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     collection: str = "treatyqa"
 
     top_k: int = Field(8, ge=1, le=100, description="Records retrieved per question")
-    min_score: float = Field(0.5, ge=0, le=2, description="Below this similarity the answer abstains")
+    min_score: float = Field(
+        0.5, ge=0, le=1.5, description="Below this relevance (0-1.5) the answer declines"
+    )
 
     answerer: Literal["extractive", "llm"] = "extractive"
     llm_provider: Literal["openai", "llamacpp"] = Field(

@@ -18,8 +18,9 @@ _GENERIC = frozenset(
 
 
 def join(items: Iterable[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def plural(kind: Kind, n: int = 2) -> str:
@@ -76,9 +77,8 @@ def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
         (Kind.STATUS,) if u.intent == "status" else u.kinds if u.intent == "content" and u.kind_asked else ()
     )
     # News and other secondary passages may speak of any kind of record.
-    held = [catalogue.kinds_of(p, t) for p, t in pairs]
-    if wanted and not any(kinds[k] or kinds[Kind.PASSAGE] for kinds in held for k in wanted):
+    kinds_held = [catalogue.kinds_of(p, t) for p, t in pairs]
+    if wanted and not any(kinds[k] or kinds[Kind.PASSAGE] for kinds in kinds_held for k in wanted):
         names = join(plural(k, 1) for k in wanted)
-        held = "; ".join(covers(catalogue, p, t) for p, t in pairs)
-        return f"The corpus has {held}, but no {names}."
+        return f"The corpus has {'; '.join(covers(catalogue, p, t) for p, t in pairs)}, but no {names}."
     return None

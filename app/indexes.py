@@ -53,9 +53,14 @@ class Indexes:
             staging.rename(target)
         except OSError:  # another process got there first; its copy is identical
             shutil.rmtree(staging, ignore_errors=True)
-        for old in directory.iterdir():
-            if old.name != revision and not old.name.startswith(".building-"):
-                shutil.rmtree(old, ignore_errors=True)
+        # Older revisions go, but the one before stays: another process may still be loading it.
+        finished = sorted(
+            (d for d in directory.iterdir() if not d.name.startswith(".")),
+            key=lambda d: d.stat().st_mtime,
+            reverse=True,
+        )
+        for old in finished[2:]:
+            shutil.rmtree(old, ignore_errors=True)
         return indexes
 
     @classmethod

@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 from app.answer import Draft, ExtractiveAnswerer, describe
-from app.catalogue import Scope, article_matches_any
+from app.catalogue import article_matches_any
 from app.results import Answer
-from app.retrieve import Hit
+from app.retrieve import Plan
 from app.understand import Understanding
 from ingest.errors import ConfigError
 from ingest.records import Kind, Record
@@ -21,7 +22,7 @@ from ingest.text import extract_articles, sentence_spans, words
 
 log = logging.getLogger(__name__)
 
-MAX_RECORDS = 8
+CONTEXT_RECORDS = 8  # records given to the model
 SUPPORT_MIN = 0.35  # similarity of a cited sentence and its record below which the citation is dropped
 DECLINE = "NOT IN SOURCES"
 
@@ -40,7 +41,7 @@ _QUOTED = re.compile(r"[\"“]([^\"“”]{8,}?)[\"”]")
 def render_records(records: list[Record]) -> str:
     blocks = []
     for n, record in enumerate(records, 1):
-        body = record.text.replace("</record>", "< /record>")  # a record cannot close its own frame
+        body = re.sub(r"<\s*/\s*record\s*>", "< /record>", record.text, flags=re.I)  # cannot close its frame
         blocks.append(f"[{n}] {describe(record)}\n<record>\n{body}\n</record>")
     return "\n\n".join(blocks)
 
@@ -53,11 +54,14 @@ def find_verbatim(phrase: str, text: str) -> str | None:
 
 
 class LLMAnswerer:
-    def __init__(self, chat_model: Any, extractive: ExtractiveAnswerer) -> None:
+    def __init__(
+        self, chat_model: Any, extractive: ExtractiveAnswerer, lock: AbstractContextManager[Any]
+    ) -> None:
         self.chat_model = chat_model
         self.extractive = extractive
+        self.lock = lock  # an in-process model answers one question at a time
 
-    def stream(self, u: Understanding, plans: list[tuple[Scope, list[Hit]]]) -> Iterator[str | Answer]:
+    def stream(self, u: Understanding, plans: list[Plan]) -> Iterator[str | Answer]:
         """Reply text as it arrives, then the verified Answer (or the extractive one)."""
         records = self._context(u, plans)
         if not records:
@@ -69,34 +73,30 @@ class LLMAnswerer:
         ]
         reply = []
         try:
-            for chunk in self.chat_model.stream(messages):
-                text = chunk.content if isinstance(chunk.content, str) else ""
-                reply.append(text)
-                yield text
+            with self.lock:
+                for chunk in self.chat_model.stream(messages):
+                    text = chunk.content if isinstance(chunk.content, str) else ""
+                    reply.append(text)
+                    yield text
         except Exception as exc:  # any transport or model error: the extractive answer still stands
             log.warning("LLM answerer failed (%s); using the extractive answer", exc)
             yield self.extractive.answer(u, plans)
             return
         yield self.verify("".join(reply), records, u.question) or self.extractive.answer(u, plans)
 
-    def answer(self, u: Understanding, plans: list[tuple[Scope, list[Hit]]]) -> Answer:
-        *_, final = self.stream(u, plans)
-        assert isinstance(final, Answer)
-        return final
-
-    def _context(self, u: Understanding, plans: list[tuple[Scope, list[Hit]]]) -> list[Record]:
+    def _context(self, u: Understanding, plans: list[Plan]) -> list[Record]:
         """The records the extractive answerer would also find relevant, best first."""
         seen: dict[str, Record] = {}
-        for _, hits in plans:
-            for hit in hits:
-                if hit.record.kind is not Kind.CROSS_REFERENCE:
-                    seen.setdefault(hit.record.id, hit.record)
+        for _, found in plans:
+            for record in found:
+                if record.kind is not Kind.CROSS_REFERENCE:
+                    seen.setdefault(record.id, record)
         relevant = [
             r
             for r in seen.values()
             if self.extractive.quote(u.question, r, u.topic).relevance >= self.extractive.min_score
         ]
-        return relevant[:MAX_RECORDS]
+        return relevant[:CONTEXT_RECORDS]
 
     def verify(self, reply: str, records: list[Record], question: str) -> Answer | None:
         """The reply as an Answer with checked citations, or None if nothing in it is supported."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -15,16 +15,12 @@ from ingest.store import RecordStore
 
 RRF_K = 60  # the usual constant of reciprocal rank fusion
 
-
-@dataclass(frozen=True)
-class Hit:
-    record: Record
-    score: float  # fused rank score: only for ordering
-    similarity: float  # cosine similarity of question and record: comparable across questions
+# One search of a question: its scope and the records found, best first.
+Plan = tuple[Scope, list[Record]]
 
 
 def where(scope: Scope) -> dict[str, Any]:
-    """The scope as a Chroma metadata filter (articles are a boost, not a filter)."""
+    """The scope as a Chroma metadata filter (articles are not metadata: see `_ranked`)."""
     clauses: list[dict[str, Any]] = (
         [{"kind": {"$nin": [k.value for k in scope.exclude]}}] if scope.exclude else []
     )
@@ -41,23 +37,28 @@ class HybridRetriever:
     def __init__(self, store: RecordStore, indexes: Indexes, depth: int = 50) -> None:
         self.store, self.indexes, self.depth = store, indexes, depth
 
-    def retrieve(self, question: str, k: int, scope: Scope = Scope(), boost: Scope = Scope()) -> list[Hit]:
-        """The k best records in `scope`; records that match `boost` (an asked
-        article or kind) rank higher. When nothing is in scope, the kinds are
-        dropped first, then the whole scope (the answerer checks what came back)."""
+    def retrieve(
+        self, question: str, vector: list[float], k: int, scope: Scope = Scope(), boost: Scope = Scope()
+    ) -> list[Record]:
+        """The k best records in `scope` for the question (and its embedding `vector`);
+        records that match `boost` (an asked article or kind) rank higher. When nothing
+        is in scope, the kinds are dropped first, then the whole scope (the answerer
+        checks what came back)."""
         for attempt in (scope, replace(scope, kinds=()), Scope(exclude=scope.exclude)):
             mask = self.indexes.catalogue.mask(attempt)
             if mask.any():
-                return self._ranked(question, k, attempt, mask, boost)
+                return self._ranked(question, vector, k, attempt, mask, boost)
         return []
 
-    def _ranked(self, question: str, k: int, scope: Scope, mask: np.ndarray, boost: Scope) -> list[Hit]:
+    def _ranked(
+        self, question: str, vector: list[float], k: int, scope: Scope, mask: np.ndarray, boost: Scope
+    ) -> list[Record]:
         catalogue = self.indexes.catalogue
-        query = np.asarray(self.store.embedder.embed_query(question), dtype=np.float32)
+        depth = min(self.depth, int(mask.sum()))
         # Articles are not Chroma metadata: an article scope searches the matching records by ID.
         ids = [catalogue.records[i].id for i in np.flatnonzero(mask)] if scope.articles else None
-        dense = self.store.nearest(query.tolist(), self.depth, where(scope), ids=ids)
-        lexical = self.indexes.lexical.search(question, self.depth, mask)
+        dense = self.store.nearest(vector, depth, where(scope), ids=ids)
+        lexical = self.indexes.lexical.search(question, depth, mask)
         fused: dict[str, float] = {}
         # Records written by another process since the indexes were loaded are skipped
         # until the next reload.
@@ -73,8 +74,4 @@ class HybridRetriever:
             if record.kind in boost.kinds:
                 fused[rid] += 1.0 / RRF_K
         best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
-        similarity = dict(zip(best, self.store.embeddings(best) @ query, strict=True)) if best else {}
-        return [
-            Hit(catalogue.records[catalogue.position[rid]], fused[rid], float(similarity[rid]))
-            for rid in best
-        ]
+        return [catalogue.records[catalogue.position[rid]] for rid in best]

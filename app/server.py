@@ -18,7 +18,7 @@ from app import api, web
 from app.assistant import Assistant
 from app.config import Settings
 from app.limits import Guard
-from ingest.errors import AnswererError, ConfigError, LimitError, QuestionError, StoreError, TreatyQAError
+from ingest.errors import ConfigError, LimitError, QuestionError, StoreError, TreatyQAError
 
 
 def content_security_policy(settings: Settings) -> str:
@@ -70,9 +70,9 @@ class Auth:
         if s.auth == "header":
             return request.headers.get(s.auth_header) or None
         if s.auth == "token":
-            supplied = request.headers.get("x-api-key") or request.headers.get("authorization", "")
-            supplied = supplied.removeprefix("Bearer ").strip()
-            return "token" if self.token_matches(supplied) else None
+            scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+            supplied = request.headers.get("x-api-key") or (credentials if scheme.lower() == "bearer" else "")
+            return "token" if self.token_matches(supplied.strip()) else None
         return "anonymous"
 
     def token_matches(self, supplied: str) -> bool:
@@ -80,10 +80,11 @@ class Auth:
         return bool(token and supplied) and hmac.compare_digest(supplied, token.get_secret_value())
 
     def client(self, request: Any) -> str:
-        """The key limits count by: the user where the proxy names one, else user and address."""
-        user = request.headers.get(self.settings.auth_header) if self.settings.auth == "header" else None
-        host = request.client.host if request.client else "unknown"
-        return user or f"{getattr(request, 'username', None) or 'anonymous'}@{host}"
+        """The key limits count by: the user the proxy names, else the client's address
+        (a user name typed at the password prompt proves nothing)."""
+        if self.settings.auth == "header" and (user := request.headers.get(self.settings.auth_header)):
+            return user
+        return request.client.host if request.client else "unknown"
 
     def require(self, request: Request) -> str:
         user = self.user(request)
@@ -104,7 +105,7 @@ class Auth:
         return {}
 
 
-_STATUS = {QuestionError: 400, LimitError: 429, StoreError: 503, AnswererError: 502, ConfigError: 500}
+_STATUS = {QuestionError: 400, LimitError: 429, StoreError: 503, ConfigError: 500}
 
 
 def _error_response(request: Request, exc: Exception) -> JSONResponse:

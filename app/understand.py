@@ -47,7 +47,7 @@ class _Gazetteer:
     """Variant spelling -> targets, matched longest-first without overlaps."""
 
     targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    exact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # case-sensitive (acronyms)
+    exact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # short acronyms: case-sensitive
 
     def add(self, variant: str, targets: tuple[str, ...]) -> None:
         variant = " ".join(variant.split())
@@ -187,12 +187,9 @@ class QuestionReader:
         treaty_hits = self.treaties.find(question, taken)
         parties, absent_parties = self._resolve(self.parties.find(question, taken))
         treaties, absent_treaties = self._resolve(treaty_hits)
-        unnamed = [
-            m.group(0)
-            for m in _TREATY_NAME.finditer(question)
-            if not any(s < m.end() and m.start() < e for s, e in taken)
-        ]
-        taken += [m.span() for m in _TREATY_NAME.finditer(question)]
+        named = list(_TREATY_NAME.finditer(question))
+        unnamed = [m.group(0) for m in named if not any(s < m.end() and m.start() < e for s, e in taken)]
+        taken += [m.span() for m in named]
         kinds = tuple(k for k, words in _KIND_WORDS if re.search(rf"\b(?:{words})\b", question, re.I))
         if Kind.OBJECTION in kinds:
             kinds = (Kind.OBJECTION,)  # an objection always speaks of a reservation

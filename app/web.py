@@ -20,7 +20,7 @@ from app.limits import Guard
 from app.results import Answer, Citation
 from ingest.errors import TreatyQAError
 from ingest.records import Kind
-from ingest.text import human_date
+from ingest.text import snapshot
 
 THINKING = '<div class="tq-state" role="status">Searching the sources…</div>'
 ANY = "Any"
@@ -89,9 +89,7 @@ def _card(c: Citation, key: str) -> str:
         ("Article " + ", ".join(c.articles)) if c.articles else None,
         f"made {c.made_upon}" if c.made_upon else None,
     ]
-    when = c.snapshot_date and (
-        human_date(c.snapshot_date) if len(c.snapshot_date) == 10 else c.snapshot_date
-    )
+    when = c.snapshot_date and snapshot(c.snapshot_date)
     source = " · ".join(x for x in [c.source_title or c.source, when] if x)
     authority = (
         '<span class="tq-secondary">secondary source</span>'
@@ -112,9 +110,9 @@ def _card(c: Citation, key: str) -> str:
     )
 
 
-def render(answer: Answer, key: str | None = None) -> str:
+def render(answer: Answer) -> str:
     """The answer with clickable markers, then one card per citation."""
-    key = key or uuid.uuid4().hex[:8]
+    key = uuid.uuid4().hex[:8]  # keeps the anchors of this answer apart from those of others
     text = html.escape(answer.answer)
     markers = {c.marker for c in answer.citations}
     text = re.sub(

@@ -31,8 +31,9 @@ class BaselineResult:
     seconds: float
 
 
-def _fingerprint(files: list[Path]) -> str:
-    digest = hashlib.sha256()
+def _fingerprint(files: list[Path], model: str) -> str:
+    """Changes with the files, the model and the chunking: then the index is built anew."""
+    digest = hashlib.sha256(f"{model}:{CHUNK_SIZE}:{CHUNK_OVERLAP}".encode())
     for f in files:
         digest.update(f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
@@ -47,7 +48,7 @@ class Baseline:
         from langchain_huggingface import HuggingFaceEmbeddings
 
         files = [f for f in discover([corpus_dir]) if f.suffix in (".txt", ".csv", ".html", ".htm", ".md")]
-        directory = data_dir / "baseline" / _fingerprint(files)
+        directory = data_dir / "baseline" / _fingerprint(files, model)
         embeddings = HuggingFaceEmbeddings(model_name=model_location(model), model_kwargs={"device": "cpu"})
         settings = Settings(anonymized_telemetry=False, is_persistent=True, persist_directory=str(directory))
         self.k = k
@@ -57,8 +58,11 @@ class Baseline:
             persist_directory=str(directory),
             client_settings=settings,
         )
-        if not self.store.get(limit=1)["ids"]:
+        done = directory / "complete"  # an interrupted build is started again, not reused
+        if not done.exists():
+            self.store.reset_collection()
             self.store.add_documents(self._chunks(files, corpus_dir))
+            done.touch()
 
     @staticmethod
     def _chunks(files: list[Path], corpus_dir: Path) -> list:

@@ -13,7 +13,8 @@ from ingest.records import Record
 DEFAULT_SET = Path(__file__).with_name("qa.jsonl")
 
 
-def _norm(text: str) -> str:
+def normalise(text: str) -> str:
+    """For comparing texts: case and spacing ignored."""
     return " ".join(text.casefold().split())
 
 
@@ -41,7 +42,7 @@ class Gold(BaseModel):
             and (self.party is None or record.party == self.party)
             and (self.kind is None or record.kind.value == self.kind)
             and (self.number is None or record.number == self.number)
-            and (self.text_contains is None or _norm(self.text_contains) in _norm(record.text))
+            and (self.text_contains is None or normalise(self.text_contains) in normalise(record.text))
         )
 
 
@@ -64,8 +65,8 @@ class QAItem(BaseModel):
         return self
 
     def facts_found(self, answer: str) -> bool:
-        text = _norm(answer)
-        return all(any(_norm(alt) in text for alt in group) for group in self.expected)
+        text = normalise(answer)
+        return all(any(normalise(alt) in text for alt in group) for group in self.expected)
 
 
 def load(path: Path = DEFAULT_SET) -> list[QAItem]:

@@ -14,14 +14,10 @@ from tqdm import tqdm
 from app.assistant import Assistant
 from app.catalogue import Catalogue
 from evals.baseline import Baseline, Chunk
-from evals.dataset import QAItem
+from evals.dataset import QAItem, normalise
 from evals.metrics import KS
 from ingest.errors import TreatyQAError
 from ingest.records import Record
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 @dataclass
@@ -92,7 +88,8 @@ def evaluate_treatyqa(assistant: Assistant, item: QAItem, gold: list[set[str]]) 
         citations_on_gold=[c.record_id in all_gold for c in citations],
         gold_cited=[any(c.record_id in g for c in citations) for g in gold],
         quotes_verbatim=all(
-            c.record_id in records and _norm(c.quote) in _norm(records[c.record_id].text) for c in citations
+            c.record_id in records and normalise(c.quote) in normalise(records[c.record_id].text)
+            for c in citations
         ),
         facts=not abstained and item.facts_found(text),
         cited=[f"{c.party} {c.kind} {c.number or ''} ({c.source})".replace("  ", " ") for c in citations],
@@ -101,7 +98,7 @@ def evaluate_treatyqa(assistant: Assistant, item: QAItem, gold: list[set[str]]) 
 
 def _contains(chunk: Chunk, record: Record) -> bool:
     """A chunk identifies a record when it holds the record's opening words."""
-    return _norm(record.text[:80]) in _norm(chunk.text) and chunk.source == record.source
+    return normalise(record.text[:80]) in normalise(chunk.text) and chunk.source == record.source
 
 
 def evaluate_baseline(

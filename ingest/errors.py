@@ -21,10 +21,6 @@ class QuestionError(TreatyQAError):
     """A question cannot be processed (empty, too long...)."""
 
 
-class AnswererError(TreatyQAError):
-    """The configured answerer (e.g. an LLM endpoint) failed."""
-
-
 class LimitError(TreatyQAError):
     """Too many questions from one client, or too many at once."""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -14,6 +15,8 @@ from ingest.errors import StoreError
 from ingest.records import Record
 
 PAGE = 2000
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def _client(path: Path | None, host: str | None, port: int) -> Any:
@@ -35,6 +38,24 @@ def _client(path: Path | None, host: str | None, port: int) -> Any:
     assert path is not None
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def _reachable(method: Callable[P, T]) -> Callable[P, T]:
+    """Store failures after connecting (a Chroma server gone, a broken file) as a StoreError."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        from chromadb.errors import ChromaError
+        from httpx import HTTPError
+
+        try:
+            return method(*args, **kwargs)
+        except (ChromaError, HTTPError, ConnectionError) as exc:
+            raise StoreError(
+                f"The record store failed ({exc}); check that it is reachable and retry."
+            ) from exc
+
+    return wrapper
 
 
 class RecordStore:
@@ -66,16 +87,17 @@ class RecordStore:
         host: str | None = None,
         port: int = 8000,
         name: str = "treatyqa",
+        reset: bool = False,
     ) -> RecordStore:
-        return cls(_client(path, host, port), embedder, name)
-
-    def drop(self) -> RecordStore:
-        """Delete every record and return a fresh, empty store."""
-        self.client.delete_collection(self.name)
-        return RecordStore(self.client, self.embedder, self.name)
+        """Open the store; `reset` deletes every record first (also those of another model)."""
+        client = _client(path, host, port)
+        if reset and name in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
+            client.delete_collection(name)
+        return cls(client, embedder, name)
 
     # --- reading ---------------------------------------------------------------------
 
+    @_reachable
     def count(self) -> int:
         return self.collection.count()
 
@@ -88,6 +110,7 @@ class RecordStore:
             yield page
             offset += len(page["ids"])
 
+    @_reachable
     def fingerprints_by_source(self) -> dict[str, dict[str, str]]:
         """source -> {record id: fingerprint} of everything stored."""
         out: dict[str, dict[str, str]] = {}
@@ -96,6 +119,7 @@ class RecordStore:
                 out.setdefault(meta["source"], {})[rid] = meta.get("fingerprint", "")
         return out
 
+    @_reachable
     def records(self, ids: Sequence[str] | None = None) -> list[Record]:
         """The given records (in that order), or all records."""
         if ids is not None:
@@ -111,6 +135,7 @@ class RecordStore:
             for rid, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
         ]
 
+    @_reachable
     def nearest(
         self,
         embedding: Sequence[float],
@@ -119,7 +144,8 @@ class RecordStore:
         ids: Sequence[str] | None = None,
     ) -> list[tuple[str, float]]:
         """IDs of the k nearest records (among `ids`, if given) with their cosine similarity."""
-        k = min(k, self.count() if ids is None else len(ids))
+        if ids is not None:
+            k = min(k, len(ids))
         if k <= 0:
             return []
         result = self.collection.query(
@@ -133,12 +159,7 @@ class RecordStore:
             (rid, 1.0 - float(d)) for rid, d in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
 
-    def embeddings(self, ids: Sequence[str]) -> np.ndarray:
-        """Stored vectors of the given records, in that order."""
-        page = self.collection.get(ids=list(ids), include=["embeddings"])
-        by_id = dict(zip(page["ids"], page["embeddings"], strict=True))
-        return np.array([by_id[rid] for rid in ids], dtype=np.float32)
-
+    @_reachable
     def revision(self) -> str:
         """Changes whenever records are added or removed (read fresh, not cached)."""
         fresh = self.client.get_collection(self.name, embedding_function=self.function)
@@ -146,6 +167,7 @@ class RecordStore:
 
     # --- writing ---------------------------------------------------------------------
 
+    @_reachable
     def add(self, records: Sequence[Record], embeddings: np.ndarray) -> None:
         step = max(1, min(PAGE, self.client.get_max_batch_size()))
         for start in range(0, len(records), step):
@@ -157,11 +179,13 @@ class RecordStore:
                 embeddings=embeddings[start : start + step],
             )
 
+    @_reachable
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for start in range(0, len(ids), PAGE):
             self.collection.delete(ids=ids[start : start + PAGE])
 
+    @_reachable
     def touch(self) -> None:
         """Record that the contents changed, for indexes derived from the store."""
         metadata = dict(self.collection.metadata or {})

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
-from functools import cache
+from typing import Any
 
 from dateutil import parser as dateparser
 
@@ -108,11 +109,25 @@ def human_date(iso: str) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-@cache
-def _segmenter():
-    import pysbd
+def snapshot(value: str) -> str:
+    """A snapshot date as precise as it is known: '2015-03' -> 'March 2015'."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return human_date(value)
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return human_date(value + "-01").split(" ", 1)[1]
+    return value
 
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+_local = threading.local()
+
+
+def _segmenter() -> Any:
+    """One per thread: a pysbd Segmenter keeps the text it is working on in itself."""
+    if not hasattr(_local, "segmenter"):
+        import pysbd
+
+        _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return _local.segmenter
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -103,7 +103,9 @@ def test_the_baseline_runs_side_by_side_on_the_same_questions(assistant: Assista
     result = runner.run(items, assistant, make, skip_missing=True)
     treatyqa, baseline = (s.summary() for s in result.systems)
     assert baseline["questions"] == treatyqa["questions"] == len(items)
-    assert baseline["correct_declines"] == 0.0  # it never declines
+    assert baseline["recall@10"] is not None and baseline["key_facts"] is not None
+    cited = {source for o in result.systems[1].outcomes for source in o.cited}
+    assert cited <= {"000_2962096e9e713ff3.txt", "001_6352ffd1b309921d.txt"}  # files, not records
     assert "| metric | treatyqa | baseline |" in report.markdown(result)
 
 
@@ -124,8 +126,14 @@ def test_the_eval_command_fails_when_a_threshold_is_not_met(
     command = [str(TREATYQA), "eval", str(qa), "--out", str(tmp_path / "out")]
     passing = subprocess.run([*command, "--min-key-facts", "0.5"], env=env, capture_output=True, text=True)
     assert passing.returncode == 0, passing.stderr
+    # Declining everything (the highest threshold) leaves only the status answers right.
     failing = subprocess.run(
+        [*command, "--min-score", "1.5", "--min-key-facts", "0.5"], env=env, capture_output=True, text=True
+    )
+    assert failing.returncode == 1 and "key_facts 0." in failing.stderr
+    # The seed questions are all answerable: a threshold on declines cannot be judged.
+    unknown = subprocess.run(
         [*command, "--min-correct-declines", "0.5"], env=env, capture_output=True, text=True
     )
-    assert failing.returncode == 1 and "correct_declines" in failing.stderr
+    assert unknown.returncode == 1 and "correct_declines could not be computed" in unknown.stderr
     assert (tmp_path / "out" / "report.md").is_file()

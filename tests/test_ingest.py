@@ -2,9 +2,14 @@
 
 from pathlib import Path
 
+import pytest
+
 from app.assistant import Assistant
 from app.config import Settings
+from ingest.embedding import Embedder
+from ingest.errors import StoreError
 from ingest.records import Kind
+from ingest.store import RecordStore
 
 SEED_NAME = "seeds/000_2962096e9e713ff3.txt"
 
@@ -66,3 +71,11 @@ def test_stored_records_round_trip_with_their_metadata(assistant: Assistant) -> 
     assert declaration.kind is Kind.DECLARATION
     assert declaration.made_upon == "upon signature and confirmed upon ratification"
     assert declaration.snapshot_date == "2026-11-24"
+
+
+def test_rebuild_recovers_a_store_built_with_another_model(fresh_settings: Settings) -> None:
+    RecordStore.connect(Embedder("some-other/model"), path=fresh_settings.chroma_path)  # built elsewhere
+    with pytest.raises(StoreError, match=r"built with the embedding model 'some-other/model'.*--rebuild"):
+        Assistant(fresh_settings).ingest()
+    report = Assistant(fresh_settings).ingest(rebuild=True)
+    assert report.added == report.total_records == 19

@@ -57,6 +57,13 @@ def test_bad_questions_are_clear_http_errors(client: TestClient) -> None:
     assert client.post("/api/ask", json={"question": QUESTION, "kind": "rumour"}).status_code == 422
 
 
+def test_filters_naming_what_the_corpus_does_not_hold_are_a_400(client: TestClient) -> None:
+    response = client.post("/api/ask", json={"question": QUESTION, "party": "Atlantis"})
+    assert response.status_code == 400 and "Atlantis" in response.json()["detail"]
+    response = client.post("/api/ask", json={"question": QUESTION, "treaty": "Paris Agreement"})
+    assert response.status_code == 400 and "treaty" in response.json()["detail"]
+
+
 def test_health_reports_the_store_and_model(client: TestClient, assistant: Assistant) -> None:
     data = client.get("/api/health").json()
     assert data == {

@@ -1,3 +1,5 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from ingest.text import extract_articles, human_date, parse_date, sentence_spans
@@ -53,3 +55,12 @@ def test_sentence_spans_are_verbatim_slices() -> None:
         "The U.S. declares under art. 29(4) that No. 5 applies.",
         "Second sentence here.",
     ]
+
+
+def test_sentence_spans_are_right_when_computed_from_many_threads_at_once() -> None:
+    texts = [
+        f"Sentence {i} of text {n}. It ends here for text {n}." * (n % 3 + 1) for n in range(40) for i in (1,)
+    ]
+    expected = [sentence_spans(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(sentence_spans, texts)) == expected

@@ -57,7 +57,7 @@ def _title(paragraphs: list[str]) -> str | None:
 def _parse(ctx: ParseContext) -> None:
     paragraphs = _paragraphs(ctx.text)
     title = _title(paragraphs)
-    head = "\n".join(paragraphs[:8])
+    dated = parse_date("\n".join(paragraphs[:8]))
     seen: set[str] = {title or ""}
     for paragraph in paragraphs:
         if paragraph in seen or not _is_content(paragraph):
@@ -69,7 +69,7 @@ def _parse(ctx: ParseContext) -> None:
                 window,
                 Kind.PASSAGE,
                 title=title,
-                snapshot_date=parse_date(head),
+                snapshot_date=dated,
                 authority=Authority.SECONDARY,
                 articles=extract_articles(window),
             )
