@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from limits import parse, storage, strategies
 
-from ingest.errors import ConfigError, LimitError
+from ingest.errors import BusyError, ConfigError, LimitError
 
 BUSY_WAIT = 5.0  # seconds a question may wait for a free slot before "busy"
 
@@ -33,7 +33,7 @@ class Guard:
             wait = max(1, math.ceil(reset - time.time()))
             raise LimitError(f"Too many questions: the limit is {self.rate}. Try again in {wait} s.", wait)
         if not self.slots.acquire(timeout=self.busy_wait):
-            raise LimitError("TreatyQA is answering as many questions as it can; try again in a moment.", 5)
+            raise BusyError("TreatyQA is answering as many questions as it can; try again in a moment.", 5)
         try:
             yield
         finally:

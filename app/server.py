@@ -18,7 +18,7 @@ from app import api, web
 from app.assistant import Assistant
 from app.config import Settings
 from app.limits import Guard
-from ingest.errors import ConfigError, LimitError, QuestionError, StoreError, TreatyQAError
+from ingest.errors import BusyError, ConfigError, LimitError, QuestionError, StoreError, TreatyQAError
 
 
 def content_security_policy(settings: Settings) -> str:
@@ -105,7 +105,7 @@ class Auth:
         return {}
 
 
-_STATUS = {QuestionError: 400, LimitError: 429, StoreError: 503, ConfigError: 500}
+_STATUS = {QuestionError: 400, BusyError: 503, LimitError: 429, StoreError: 503, ConfigError: 500}
 
 
 def _error_response(request: Request, exc: Exception) -> JSONResponse:

@@ -27,3 +27,7 @@ class LimitError(TreatyQAError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class BusyError(LimitError):
+    """Every answer slot is taken; the question may be asked again in a moment."""

@@ -14,7 +14,7 @@ from app.catalogue import Scope
 from app.config import Settings
 from app.limits import Guard
 from app.server import create_app
-from ingest.errors import LimitError
+from ingest.errors import BusyError
 
 QUESTION = "What is Azerbaijan's 24/7 point of contact under the Convention on Cybercrime?"
 
@@ -144,7 +144,7 @@ def test_concurrent_answers_are_capped() -> None:
     holder = threading.Thread(target=hold)
     holder.start()
     inside.wait(5)
-    with pytest.raises(LimitError, match="as many questions as it can"), guard.admit("b"):
+    with pytest.raises(BusyError, match="as many questions as it can"), guard.admit("b"):
         pass
     release.set()
     holder.join()
