@@ -141,7 +141,8 @@ class ExtractiveAnswerer:
         self.embedder, self.catalogue, self.min_score = embedder, catalogue, min_score
         self._vectors: dict[str, np.ndarray] = {}
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of the texts, each embedded once for this question."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if missing:
             self._vectors.update(zip(missing, self.embedder.encode(missing), strict=True))
@@ -154,7 +155,7 @@ class ExtractiveAnswerer:
         spans = sentence_spans(record.text)
         texts = [record.text[s:e] for s, e in spans]
         topic = topic or question
-        vectors = self._encode([question, topic, *texts])
+        vectors = self.encode([question, topic, *texts])
         asked = set(words(question))
         overlap = np.array([len(asked & set(words(t))) / (len(asked) or 1) for t in texts])
         best = int(np.argmax(vectors[2:] @ vectors[0] + 0.5 * overlap))
@@ -293,6 +294,7 @@ class ExtractiveAnswerer:
         return True
 
     def _several(self, draft: Draft, u: Understanding, records: list[Record], prefix: str) -> None:
+        records = sorted(records, key=lambda r: (r.source, r.position))  # as the source lists them
         first = records[0]
         kinds = join(plural(k, 2) for k in dict.fromkeys(r.kind for r in records))
         draft.say(

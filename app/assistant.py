@@ -72,17 +72,7 @@ class Assistant:
 
     @cached_property
     def chat_model(self) -> object:
-        s = self.settings
-        return chat_model(
-            s.llm_provider,
-            base_url=s.llm_base_url,
-            model=s.llm_model,
-            api_key=s.llm_api_key,
-            model_path=s.llm_model_path,
-            temperature=s.llm_temperature,
-            timeout=s.llm_timeout,
-            max_tokens=s.llm_max_tokens,
-        )
+        return chat_model(self.settings)
 
     # --- questions -----------------------------------------------------------------------
 

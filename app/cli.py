@@ -69,34 +69,39 @@ def ingest(paths: tuple[Path, ...], rebuild: bool, quiet: bool) -> None:
 def _print_answer(result: Any) -> None:
     click.echo(result.answer)
     for c in result.citations:
-        what = " — ".join(
-            x
-            for x in [
-                f"[{c.marker}] {c.kind.capitalize()}" + (f" {c.number}" if c.number else ""),
-                c.party,
-                c.treaty,
-                ("Art. " + ", ".join(c.articles)) if c.articles else None,
-                f"made {c.made_upon}" if c.made_upon else None,
-            ]
-            if x
-        )
-        click.echo(
-            f"\n{what}\n    source: {c.source_title} ({c.source}"
-            + (f", snapshot {c.snapshot_date})" if c.snapshot_date else ")")
-        )
+        snapshot = f", snapshot {c.snapshot_date}" if c.snapshot_date else ""
+        click.echo(f"\n[{c.marker}] " + " — ".join([c.label, *c.facts]))
+        click.echo(f"    source: {c.source_title} ({c.source}{snapshot})")
 
 
-def _result_json(assistant: Any, qid: Any, question: Any) -> tuple[dict[str, Any], bool]:
-    """One --json result; a bad question becomes an abstained result carrying the message."""
+def _result_json(
+    assistant: Any, qid: Any, question: str | None, problem: str | None = None
+) -> tuple[dict[str, Any], bool]:
+    """One --json result; a question that cannot be asked becomes an abstained result
+    whose answer says why."""
     from app.results import Answer
 
     try:
-        if not isinstance(question, str):
-            raise QuestionError('each line needs a string field "question"')
-        result, ok = assistant.ask(question), True
+        if problem:
+            raise QuestionError(problem)
+        result, ok = assistant.ask(question or ""), True
     except TreatyQAError as exc:
         result, ok = Answer(answer=f"Error: {exc}", abstained=True), False
     return {"id": qid, "question": question, **result.model_dump(mode="json")}, ok
+
+
+def _read_line(line: str) -> tuple[Any, str | None, str | None]:
+    """(id, question, problem) of one JSONL line."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, None, f"not valid JSON ({exc.msg})"
+    if not isinstance(item, dict):
+        return None, None, 'each line needs an object with a string field "question"'
+    question = item.get("question")
+    if not isinstance(question, str):
+        return item.get("id"), None, 'each line needs a string field "question"'
+    return item.get("id"), question, None
 
 
 def _ask_file(assistant: Any, fh: IO[str]) -> bool:
@@ -104,13 +109,7 @@ def _ask_file(assistant: Any, fh: IO[str]) -> bool:
     for n, line in enumerate(fh, 1):
         if not line.strip():
             continue
-        try:
-            item = json.loads(line)
-            qid, question = (item.get("id"), item.get("question")) if isinstance(item, dict) else (None, None)
-        except json.JSONDecodeError as exc:
-            qid, question = None, None
-            click.echo(f"line {n}: not valid JSON ({exc.msg})", err=True)
-        out, ok = _result_json(assistant, qid, question)
+        out, ok = _result_json(assistant, *_read_line(line))
         if not ok:
             click.echo(f"line {n}: {out['answer']}", err=True)
         all_ok &= ok

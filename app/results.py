@@ -24,6 +24,18 @@ class Citation(BaseModel):
     authority: str | None = None
     text: str = Field("", description="The record's full verbatim text")
 
+    @property
+    def label(self) -> str:
+        """'Declaration 1', 'Reservation', 'Status'."""
+        return self.kind.capitalize() + (f" {self.number}" if self.number else "")
+
+    @property
+    def facts(self) -> list[str]:
+        """Party, treaty, articles and 'made upon', those the record has."""
+        articles = ("Article " + ", ".join(self.articles)) if self.articles else None
+        made_upon = f"made {self.made_upon}" if self.made_upon else None
+        return [f for f in (self.party, self.treaty, articles, made_upon) if f]
+
     @classmethod
     def of(cls, marker: int, record: Record, quote: str) -> Citation:
         return cls(

@@ -71,7 +71,7 @@ class _Gazetteer:
             if pattern is None:
                 continue
             for m in pattern.finditer(text):
-                if any(s < m.end() and m.start() < e for s, e in taken):
+                if _overlaps(m.span(), taken):
                     continue
                 taken.append(m.span())
                 key = m.group(0).lower() if folded else m.group(0)
@@ -151,7 +151,6 @@ class QuestionReader:
     def __init__(self, catalogue: Catalogue) -> None:
         import pycountry
 
-        self.catalogue = catalogue
         self.parties = _Gazetteer()
         by_code: dict[str, list[str]] = {}
         for party in catalogue.parties:
@@ -188,7 +187,7 @@ class QuestionReader:
         parties, absent_parties = self._resolve(self.parties.find(question, taken))
         treaties, absent_treaties = self._resolve(treaty_hits)
         named = list(_TREATY_NAME.finditer(question))
-        unnamed = [m.group(0) for m in named if not any(s < m.end() and m.start() < e for s, e in taken)]
+        unnamed = [m.group(0) for m in named if not _overlaps(m.span(), taken)]
         taken += [m.span() for m in named]
         kinds = tuple(k for k, words in _KIND_WORDS if re.search(rf"\b(?:{words})\b", question, re.I))
         if Kind.OBJECTION in kinds:
@@ -199,9 +198,8 @@ class QuestionReader:
         if _LIST.search(question) and len(parties) != 1:
             intent: Intent = "list"
         elif facts and not kinds and parties:
-            intent = (
-                "status"  # when a party signed, ratified...; without one it is a question about the treaty
-            )
+            # When a party signed, ratified...; without a party it is a question about the treaty.
+            intent = "status"
         else:
             intent = "content"
         return Understanding(
@@ -227,6 +225,10 @@ class QuestionReader:
         return tuple(dict.fromkeys(present)), tuple(dict.fromkeys(absent))
 
 
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in taken)
+
+
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
     kept = "".join(" " if any(s <= i < e for s, e in spans) else c for i, c in enumerate(text))
     return " ".join(re.sub(r"(?<!\w)['’]s\b", " ", kept).split())  # "Azerbaijan's" leaves no "'s"
@@ -237,8 +239,7 @@ def _unknown_names(question: str, taken: list[tuple[int, int]]) -> tuple[str, ..
     "When did Atlantis ratify CEDAW?"."""
     names = []
     for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*)*", question):
-        inside = any(s < m.end() and m.start() < e for s, e in taken)
-        if not inside and not set(m.group(0).split()) <= _NOT_NAMES:
+        if not _overlaps(m.span(), taken) and not set(m.group(0).split()) <= _NOT_NAMES:
             names.append(m.group(0))
     return tuple(names)
 

@@ -82,13 +82,6 @@ def _highlighted(text: str, quote: str) -> str:
 
 def _card(c: Citation, key: str) -> str:
     e = html.escape
-    label = c.kind.capitalize() + (f" {c.number}" if c.number else "")
-    facts = [
-        c.party,
-        c.treaty,
-        ("Article " + ", ".join(c.articles)) if c.articles else None,
-        f"made {c.made_upon}" if c.made_upon else None,
-    ]
     when = c.snapshot_date and snapshot(c.snapshot_date)
     source = " · ".join(x for x in [c.source_title or c.source, when] if x)
     authority = (
@@ -103,7 +96,7 @@ def _card(c: Citation, key: str) -> str:
     )
     return (
         f'<details class="tq-card" id="tq-{key}-{c.marker}" open>'
-        f"<summary>[{c.marker}] {e(label)} — {e(' · '.join(f for f in facts if f))}</summary>"
+        f"<summary>[{c.marker}] {e(c.label)} — {e(' · '.join(c.facts))}</summary>"
         f'<div class="tq-meta">{e(source)} · {authority}{link}<br>file: {e(c.source)}</div>'
         f'<div class="tq-text">{_highlighted(c.text, c.quote)}</div>'
         "</details>"

@@ -8,6 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any, TypeVar
 
 from tqdm import tqdm
 
@@ -18,6 +19,9 @@ from evals.dataset import QAItem, normalise
 from evals.metrics import KS
 from ingest.errors import TreatyQAError
 from ingest.records import Record
+
+T = TypeVar("T")
+G = TypeVar("G")
 
 
 @dataclass
@@ -55,6 +59,18 @@ def _first_rank(ranked: Sequence[bool]) -> int | None:
     return next((i for i, hit in enumerate(ranked) if hit), None)
 
 
+def _against_gold(
+    retrieved: Sequence[T], cited: Sequence[T], gold: Sequence[G], identifies: Callable[[T, G], bool]
+) -> dict[str, list[Any]]:
+    """Rank of each gold record in the retrieval, whether each citation names one, and
+    whether each was cited; `identifies(item, gold)` says when an item is that gold record."""
+    return {
+        "gold_ranks": [_first_rank([identifies(x, g) for x in retrieved]) for g in gold],
+        "citations_on_gold": [any(identifies(c, g) for g in gold) for c in cited],
+        "gold_cited": [any(identifies(c, g) for c in cited) for g in gold],
+    }
+
+
 def evaluate_treatyqa(assistant: Assistant, item: QAItem, gold: list[set[str]]) -> Outcome:
     catalogue = assistant.indexes.catalogue
     started = time.perf_counter()
@@ -69,7 +85,6 @@ def evaluate_treatyqa(assistant: Assistant, item: QAItem, gold: list[set[str]]) 
     except TreatyQAError as exc:
         text, abstained, citations, retrieved = f"Error: {exc}", True, [], []
     seconds = time.perf_counter() - started
-    all_gold = set().union(*gold) if gold else set()
     records = {
         c.record_id: catalogue.records[catalogue.position[c.record_id]]
         for c in citations
@@ -84,15 +99,13 @@ def evaluate_treatyqa(assistant: Assistant, item: QAItem, gold: list[set[str]]) 
         abstained=abstained,
         seconds=seconds,
         expected=item.expected,
-        gold_ranks=[_first_rank([rid in g for rid in retrieved]) for g in gold],
-        citations_on_gold=[c.record_id in all_gold for c in citations],
-        gold_cited=[any(c.record_id in g for c in citations) for g in gold],
+        **_against_gold(retrieved, [c.record_id for c in citations], gold, lambda rid, g: rid in g),
         quotes_verbatim=all(
             c.record_id in records and normalise(c.quote) in normalise(records[c.record_id].text)
             for c in citations
         ),
         facts=not abstained and item.facts_found(text),
-        cited=[f"{c.party} {c.kind} {c.number or ''} ({c.source})".replace("  ", " ") for c in citations],
+        cited=[f"{c.party} {c.label} ({c.source})" for c in citations],
     )
 
 
@@ -119,9 +132,7 @@ def evaluate_baseline(
         abstained=False,
         seconds=result.seconds,
         expected=item.expected,
-        gold_ranks=[_first_rank([identifies(c, g) for c in result.retrieved]) for g in gold_records],
-        citations_on_gold=[any(identifies(c, g) for g in gold_records) for c in result.citations],
-        gold_cited=[any(identifies(c, g) for c in result.citations) for g in gold_records],
+        **_against_gold(result.retrieved, result.citations, gold_records, identifies),
         quotes_verbatim=True,  # it quotes its chunk, which is its citation
         facts=item.facts_found(result.answer),
         cited=[c.source for c in result.citations],

@@ -132,10 +132,9 @@ def _remove_vanished(
     for directory in (p for p in paths if p.is_dir()):
         prefix = source_key(directory, corpus_dir)
         for source in stored:
-            relative = not Path(source).is_absolute()
-            inside = (prefix == "." and relative) or source.startswith(prefix + "/")
-            absolute = Path(source) if Path(source).is_absolute() else corpus_dir / source
-            if inside and not absolute.exists():
+            path = Path(source)  # corpus files are stored relative to the corpus
+            inside = (prefix == "." and not path.is_absolute()) or source.startswith(prefix + "/")
+            if inside and not (corpus_dir / path).exists():
                 store.delete(stored[source])
                 gone.append(source)
     return gone

@@ -73,7 +73,7 @@ class Record(BaseModel):
     def fingerprint(self) -> str:
         """Changes when anything about the record changes, metadata included (a better
         parser re-reads an unchanged file): the stored copy is then replaced."""
-        return hashlib.sha256(self.model_dump_json(exclude={"position"}).encode()).hexdigest()[:16]
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
 
     def to_metadata(self) -> dict[str, Any]:
         """Chroma metadata: scalar values only, None dropped, articles JSON-encoded."""

@@ -120,15 +120,7 @@ class RecordStore:
         return out
 
     @_reachable
-    def records(self, ids: Sequence[str] | None = None) -> list[Record]:
-        """The given records (in that order), or all records."""
-        if ids is not None:
-            page = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
-            found = {
-                rid: Record.from_stored(rid, doc, meta)
-                for rid, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
-            }
-            return [found[rid] for rid in ids if rid in found]
+    def records(self) -> list[Record]:
         return [
             Record.from_stored(rid, doc, meta)
             for page in self._pages(include=["documents", "metadatas"])

@@ -32,9 +32,8 @@ _DOMESTIC = re.compile(
 
 
 def normalise_article(article: str, paragraph: str | None = None, sub: str | None = None) -> str:
-    parts = [re.sub(r"\s+", "", article).lower()]
-    parts += [f"({p.lower()})" for p in (paragraph, sub) if p]
-    return parts[0] + "".join(parts[1:])
+    """('24', '7', 'a') -> '24(7)(a)'."""
+    return re.sub(r"\s+", "", article).lower() + "".join(f"({p.lower()})" for p in (paragraph, sub) if p)
 
 
 def _split_article_list(chunk: str) -> list[str]:
@@ -147,6 +146,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+QUOTES = "\"“”‘’'"
+
+
+def unquote(text: str) -> str:
+    """Trim a slice and the quote marks around it or dangling at one end; the rest stays verbatim."""
+    text = text.strip()
+    if text[:1] in QUOTES and text.rstrip(".;")[-1:] in QUOTES:  # "…" or "…".
+        text = text[1:].rstrip().rstrip(QUOTES)
+    elif text.count('"') % 2:  # one straight quote left over from a neighbouring item
+        text = text.removesuffix('"') if text.endswith('"') else text.removeprefix('"')
+    return text.strip()
 
 
 def words(text: str) -> list[str]:

@@ -40,10 +40,8 @@ class ParseContext:
     ) -> Record:
         """Add a record; manifest values win over what the parser found in the text."""
         text = text.strip()
-        fields.setdefault("treaty", None)
-        fields.setdefault("party", None)
-        fields["treaty"] = self.info.treaty or fields["treaty"]
-        fields["party"] = self.info.party or fields["party"]
+        fields["treaty"] = self.info.treaty or fields.get("treaty")
+        fields["party"] = self.info.party or fields.get("party")
         record = Record(
             id=record_id(self.source, locator, text),
             text=text,

@@ -10,7 +10,7 @@ from ingest.parsers import ParseContext, Parser
 from ingest.parsers.kinds import kind_from_label
 from ingest.records import Kind
 from ingest.states import split_trailing_state
-from ingest.text import extract_articles, parse_date
+from ingest.text import extract_articles, parse_date, unquote
 
 _SECTION = re.compile(
     r"^[ \t]*(?P<label>(?:Interpretative\s+)?(?:Declarations?|Reservations?|Understandings?|Objections?"
@@ -57,14 +57,8 @@ def _items(block: str) -> list[tuple[str, str]]:
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(block)
         text = re.split(r"\n[ \t]*\n", block[m.end() : end], maxsplit=1)[0]
-        items.append((m.group("n"), _unquote(" ".join(text.split()))))
+        items.append((m.group("n"), unquote(" ".join(text.split()))))
     return items
-
-
-def _unquote(text: str) -> str:
-    if len(text) > 1 and text[0] in '"“' and text[-1] in '"”':
-        return text[1:-1].strip()
-    return text
 
 
 def _parse(ctx: ParseContext) -> None:

@@ -13,7 +13,7 @@ from ingest.parsers import ParseContext, Parser
 from ingest.parsers.kinds import kind_from_label, kind_from_wording
 from ingest.records import Kind
 from ingest.sources import BUNDLED_CORPUS, TREATY_INDEX_NAME, TreatyEntry, nearest, treaty_index
-from ingest.text import extract_articles, parse_date
+from ingest.text import QUOTES, extract_articles, parse_date, unquote
 
 # --- which treaty a file is about -------------------------------------------------
 
@@ -49,7 +49,6 @@ _PAREN_ITEM = re.compile(_AFTER_BREAK + r"[\"“]?\((?P<n>\d{1,2})\)(?=\s*[A-Za-
 _HEADING = re.compile(
     r"(?:^|(?<=[.;\"”’]))\s*(?:\.{3,})?(?P<n>Article\s+\d+(?:,\s*paragraph\s+\d+)?)\s*(?::|(?=[\"“‘])|(?=[A-Z][a-z]))"
 )
-_QUOTES = "\"“”‘’'"
 
 
 @dataclass
@@ -59,16 +58,6 @@ class _Item:
     label: Kind | None = None
     made_upon: str | None = None
     group: int = 0
-
-
-def _tidy(text: str) -> str:
-    """Trim a slice and the quote marks around it or dangling at one end; the rest stays verbatim."""
-    text = text.strip()
-    if text[:1] in _QUOTES and text.rstrip(".;")[-1:] in _QUOTES:  # "…" or "…".
-        text = text[1:].rstrip().rstrip(_QUOTES)
-    elif text.count('"') % 2:  # one straight quote left over from a neighbouring item
-        text = text.removesuffix('"') if text.endswith('"') else text.removeprefix('"')
-    return text.strip()
 
 
 def _numbered(segment: str) -> list[_Item]:
@@ -91,7 +80,7 @@ def _numbered(segment: str) -> list[_Item]:
                 end = marks[i + 1][0] if i + 1 < len(marks) else len(segment)
                 # A preamble before the first item ("... makes the following reservations:") belongs with it.
                 preamble = i == 0 and re.search(r"[A-Za-z]{2}", segment[:start])
-                items.append(_Item(_tidy(segment[0 if preamble else body_start : end]), str(n), group=grp))
+                items.append(_Item(unquote(segment[0 if preamble else body_start : end]), str(n), group=grp))
             return items
     return []
 
@@ -112,11 +101,11 @@ def _headed(segment: str) -> list[_Item]:
     if len(marks) < 2:
         return []
     items = []
-    if segment[: marks[0].start()].strip(" ." + _QUOTES):
-        items.append(_Item(_tidy(segment[: marks[0].start()])))
+    if segment[: marks[0].start()].strip(" ." + QUOTES):
+        items.append(_Item(unquote(segment[: marks[0].start()])))
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(segment)
-        items.append(_Item(_tidy(segment[m.start() : end])))
+        items.append(_Item(unquote(segment[m.start() : end])))
     return items
 
 
@@ -128,7 +117,7 @@ def _segments(body: str) -> list[_Item]:
     def flush(end: int) -> None:
         piece = body[start:end]
         if re.search(r"[A-Za-z]{2}", piece):
-            for item in _numbered(piece) or _headed(piece) or [_Item(_tidy(piece))]:
+            for item in _numbered(piece) or _headed(piece) or [_Item(unquote(piece))]:
                 item.label, item.made_upon = label, made_upon
                 items.append(item)
 
