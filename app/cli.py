@@ -204,6 +204,12 @@ def _threshold_options(command: Any) -> Any:
     help="Also run the naive baseline on the same corpus and questions.",
 )
 @click.option("--skip-missing", is_flag=True, help="Skip questions whose gold records are not in the store.")
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "test"]),
+    default=None,
+    help="Only the questions of this split (default: both, reported side by side).",
+)
 @_threshold_options
 def evaluate(
     qa_file: Path | None,
@@ -213,6 +219,7 @@ def evaluate(
     out: Path,
     compare: str | None,
     skip_missing: bool,
+    split: str | None,
     **thresholds: float | None,
 ) -> None:
     """Score answers to a question set (default: the bundled one) against the store."""
@@ -227,7 +234,7 @@ def evaluate(
     assistant = Assistant(settings)
     if not assistant.store.count():
         raise TreatyQAError("The store is empty; run `treatyqa ingest` first.")
-    items = dataset.load(qa_file or dataset.DEFAULT_SET)
+    items = [i for i in dataset.load(qa_file or dataset.DEFAULT_SET) if split in (None, i.split)]
 
     def make_baseline() -> Baseline:
         return Baseline(settings.corpus_dir, settings.data_dir, settings.embedding_model)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
@@ -54,6 +55,8 @@ class QAItem(BaseModel):
     expected: list[list[str]] = Field(default_factory=list)
     gold: list[Gold] = Field(default_factory=list)
     category: str = "general"
+    # `dev` questions are what thresholds and code are tuned on; `test` questions are only reported.
+    split: Literal["dev", "test"] = "dev"
     notes: str | None = None
 
     @model_validator(mode="after")

@@ -26,17 +26,24 @@ def _failure(o: Outcome) -> str:
     got = "declined: " if o.abstained else ""
     cited = f" — cited: {', '.join(o.cited)}" if o.cited else ""
     answer = o.answer.replace("\n", " ")[:400]
-    lines = [f"- **{o.id}** ({o.category}) {o.question}", f"  - expected: {expected}"]
+    lines = [f"- **{o.id}** ({o.split}, {o.category}) {o.question}", f"  - expected: {expected}"]
     lines.append(f"  - got: {got}{answer}{cited}")
     return "\n".join(lines)
 
 
+def _columns(run: EvalRun) -> list[tuple[str, dict[str, float | int | None]]]:
+    """(heading, summary) per system and split, "treatyqa test" beside "baseline test"."""
+    splits = run.systems[0].splits
+    if len(splits) < 2:
+        return [(s.name, s.summary()) for s in run.systems]
+    return [(f"{s.name} {split}", s.summary(split)) for split in splits for s in run.systems]
+
+
 def markdown(run: EvalRun) -> str:
-    names = [s.name for s in run.systems]
-    summaries = {s.name: s.summary() for s in run.systems}
-    rows = [["metric", *names]]
+    columns = _columns(run)
+    rows = [["metric", *(name for name, _ in columns)]]
     for metric in [*METRICS, "latency_p50", "latency_p95", "questions"]:
-        rows.append([metric, *(_fmt(summaries[n][metric]) for n in names)])
+        rows.append([metric, *(_fmt(summary[metric]) for _, summary in columns)])
     parts = [
         "# TreatyQA evaluation",
         "",
@@ -46,8 +53,10 @@ def markdown(run: EvalRun) -> str:
         "",
         "Lower is better for false_declines and latency (seconds per question); higher for the rest.",
     ]
-    if len(names) > 1 and summaries[names[1]]["latency_p50"]:
-        first, second = (summaries[n]["latency_p50"] or 0.0 for n in names[:2])
+    summaries = [s.summary() for s in run.systems]
+    if len(summaries) > 1 and summaries[1]["latency_p50"]:
+        first, second = (s["latency_p50"] or 0.0 for s in summaries[:2])
+        names = [s.name for s in run.systems]
         parts += ["", f"Latency p50, {names[0]} / {names[1]}: {first / second:.1f} times."]
     if run.skipped:
         parts += [
@@ -68,7 +77,7 @@ def markdown(run: EvalRun) -> str:
                     ),
                 ]
             )
-        failures = [o for o in system.outcomes if o.failed]
+        failures = sorted((o for o in system.outcomes if o.failed), key=lambda o: o.split)
         parts += [
             "",
             f"## {system.name}: by category",

@@ -30,6 +30,7 @@ class Outcome:
 
     id: str
     category: str
+    split: str
     answerable: bool
     question: str
     answer: str
@@ -93,6 +94,7 @@ def evaluate_treatyqa(assistant: Assistant, item: QAItem, gold: list[set[str]]) 
     return Outcome(
         id=item.id,
         category=item.category,
+        split=item.split,
         answerable=item.answerable,
         question=item.question,
         answer=text,
@@ -126,6 +128,7 @@ def evaluate_baseline(
     return Outcome(
         id=item.id,
         category=item.category,
+        split=item.split,
         answerable=item.answerable,
         question=item.question,
         answer=result.answer[:300],
@@ -179,8 +182,13 @@ class SystemRun:
     name: str
     outcomes: list[Outcome]
 
-    def summary(self) -> dict[str, float | int | None]:
-        return summarise(self.outcomes)
+    def summary(self, split: str | None = None) -> dict[str, float | int | None]:
+        """Over all questions, or over one split (`dev`, `test`)."""
+        return summarise([o for o in self.outcomes if split is None or o.split == split])
+
+    @property
+    def splits(self) -> list[str]:
+        return sorted({o.split for o in self.outcomes})
 
     def by_category(self) -> dict[str, dict[str, float | int | None]]:
         groups: dict[str, list[Outcome]] = defaultdict(list)
@@ -191,6 +199,7 @@ class SystemRun:
     def to_json(self) -> dict[str, object]:
         return {
             "summary": self.summary(),
+            "by_split": {split: self.summary(split) for split in self.splits},
             "by_category": self.by_category(),
             "questions": [asdict(o) for o in self.outcomes],
         }
