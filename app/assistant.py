@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from functools import cached_property
@@ -11,22 +11,24 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from app.answer import ExtractiveAnswerer, abstain
+from app.answer import Answerer, ExtractiveAnswerer, abstain, final
 from app.catalogue import Catalogue, Scope
 from app.config import Settings
-from app.coverage import refusal
+from app.coverage import MAX_TREATIES, refusal
 from app.indexes import Indexes
 from app.llm import LLMAnswerer, chat_model
+from app.names import NameData, load_names
+from app.quotes import QuoteScorer
 from app.results import Answer
 from app.retrieve import HybridRetriever, Plan
 from app.understand import Understanding, looks_english
 from ingest.embedding import Embedder
 from ingest.errors import QuestionError, StoreError
+from ingest.kinds import CONTENT_KINDS
 from ingest.pipeline import IngestReport, ingest
 from ingest.records import Kind
 from ingest.store import RecordStore
 
-MAX_PLANS = 4  # treaties or parties answered separately in one question
 NOT_ENGLISH = (
     "TreatyQA reads questions in English (its sources are English texts). Please ask again in English."
 )
@@ -67,8 +69,13 @@ class Assistant:
         with self._reloading:
             if self._indexes is None or self._indexes.revision != revision:
                 directory = self.settings.data_dir / "indexes" / self.settings.collection
-                self._indexes = Indexes.load_or_build(self.store, directory)
+                self._indexes = Indexes.load_or_build(self.store, directory, self.names)
             return self._indexes
+
+    @cached_property
+    def names(self) -> NameData:
+        """Treaty and state aliases: the bundled ones and the corpus folder's own."""
+        return load_names(self.settings.corpus_dir)
 
     @cached_property
     def chat_model(self) -> object:
@@ -84,9 +91,9 @@ class Assistant:
         _check_filters(filters, indexes.catalogue)
         u = indexes.reader.read(question)
         if filters.parties:
-            u = replace(u, parties=filters.parties, absent_parties=())
+            u = replace(u, parties=filters.parties, party_groups=(), absent_parties=())
         if filters.treaties:
-            u = replace(u, treaties=filters.treaties, absent_treaties=(), ambiguous_treaty=False)
+            u = replace(u, treaties=filters.treaties, absent_treaties=(), treaty_choices=())
         if filters.kinds:
             u = replace(
                 u, kinds=filters.kinds, intent="status" if filters.kinds == (Kind.STATUS,) else u.intent
@@ -95,6 +102,8 @@ class Assistant:
         if u.intent == "status" and not any(indexes.catalogue.kinds_of(p, t)[Kind.STATUS] for p, t in pairs):
             # No status table for it: what other sources (news) say about the dates is the next best.
             u = replace(u, intent="content")
+        if u.treaty_choices and u.parties:
+            u = _narrowed(u, indexes.catalogue)
         return u
 
     def stream(self, question: str, filters: Scope = Scope()) -> Iterator[str | Answer]:
@@ -113,20 +122,20 @@ class Assistant:
         if message := refusal(u, indexes.catalogue):
             yield abstain(message)
             return
-        extractive = ExtractiveAnswerer(self.embedder, indexes.catalogue, self.settings.min_score)
+        scorer = QuoteScorer(self.embedder)
+        extractive = ExtractiveAnswerer(scorer, indexes.catalogue, self.settings.min_score)
         if u.intent == "list" and u.treaties:
             answer = extractive.list_states(u)
             answer.retrieved = [c.record_id for c in answer.citations]
             yield answer
             return
         plans = self._retrieve(u, filters, HybridRetriever(self.store, indexes))
+        answerer: Answerer = extractive
         if self.settings.answerer == "llm" and u.intent != "status":
-            events: Iterable[str | Answer] = LLMAnswerer(
-                self.chat_model, extractive, self._model_lock
-            ).stream(u, plans)
-        else:
-            events = [extractive.answer(u, plans)]
-        for event in events:
+            answerer = LLMAnswerer(
+                self.chat_model, extractive, scorer, self.settings.min_score, self._model_lock
+            )
+        for event in answerer.stream(u, plans):
             if isinstance(event, Answer):
                 # Plans interleaved by rank: each plan's best record first.
                 event.retrieved = list(
@@ -137,9 +146,7 @@ class Assistant:
             yield event
 
     def ask(self, question: str, filters: Scope = Scope()) -> Answer:
-        *_, final = self.stream(question, filters)
-        assert isinstance(final, Answer)
-        return final
+        return final(self.stream(question, filters))
 
     def _retrieve(self, u: Understanding, filters: Scope, retriever: HybridRetriever) -> list[Plan]:
         """One search per treaty when several are named (or one phrase fits several),
@@ -150,15 +157,15 @@ class Assistant:
             scope = replace(scope, kinds=filters.kinds, exclude=(Kind.CROSS_REFERENCE,))
         if len(u.treaties) > 1:
             scopes = [replace(scope, treaties=(t,)) for t in u.treaties]
-        elif len(u.parties) > 1:
-            scopes = [replace(scope, parties=(p,)) for p in u.parties]
+        elif len(groups := u.party_groups or tuple((p,) for p in u.parties)) > 1:
+            scopes = [replace(scope, parties=group) for group in groups]
         else:
             scopes = [scope]
         boost = Scope(kinds=u.kinds, articles=u.articles)
         vector = self.embedder.embed_query(u.question)
         return [
             (s, retriever.retrieve(u.question, vector, self.settings.top_k, s, boost))
-            for s in scopes[:MAX_PLANS]
+            for s in scopes[:MAX_TREATIES]
         ]
 
     # --- ingest -----------------------------------------------------------------------
@@ -179,6 +186,18 @@ class Assistant:
     def ensure_ingested(self, show_progress: bool = False) -> IngestReport | None:
         """Ingest the configured corpus when the store is empty (first start)."""
         return None if self.store.count() else self.ingest(show_progress=show_progress)
+
+
+def _narrowed(u: Understanding, catalogue: Catalogue) -> Understanding:
+    """Of the treaties an ambiguous name fits, those the named parties have records of
+    the asked sort for ("the development bank agreement" of a state that made
+    declarations to one of them); all of them when that leaves none."""
+    kinds = (Kind.STATUS,) if u.intent == "status" else (*CONTENT_KINDS, Kind.PASSAGE)
+    held = [t for t in u.treaties if any(catalogue.kinds_of(p, t)[k] for p in u.parties for k in kinds)]
+    if not held:
+        return u
+    choices = (tuple(t for t in c if t in held) for c in u.treaty_choices)
+    return replace(u, treaties=tuple(held), treaty_choices=tuple(c for c in choices if len(c) > 1))
 
 
 def _check_filters(filters: Scope, catalogue: Catalogue) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -15,13 +16,30 @@ from ingest.records import Kind, Record
 @dataclass(frozen=True)
 class Scope:
     """Which records a search may return; empty tuples mean "any". A record in
-    scope references one of `articles`, if given, and is none of `exclude`."""
+    scope references one of `articles`, if given, and is none of `exclude`.
+
+    The rule is applied in two places only, side by side here: over the records in
+    memory (`Catalogue.mask`) and as a Chroma filter (`where`)."""
 
     parties: tuple[str, ...] = ()
     treaties: tuple[str, ...] = ()
     kinds: tuple[Kind, ...] = ()
     articles: tuple[str, ...] = ()
     exclude: tuple[Kind, ...] = (Kind.CROSS_REFERENCE,)
+
+    def where(self) -> dict[str, Any]:
+        """The scope as a Chroma metadata filter. Articles are not metadata: a search
+        with articles also passes the IDs of the records `Catalogue.mask` admits."""
+        clauses: list[dict[str, Any]] = (
+            [{"kind": {"$nin": [k.value for k in self.exclude]}}] if self.exclude else []
+        )
+        if self.parties:
+            clauses.append({"party": {"$in": list(self.parties)}})
+        if self.treaties:
+            clauses.append({"treaty": {"$in": list(self.treaties)}})
+        if self.kinds:
+            clauses.append({"kind": {"$in": [k.value for k in self.kinds]}})
+        return {} if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def article_matches(asked: str, record_articles: Iterable[str]) -> bool:
@@ -50,6 +68,11 @@ class Catalogue:
                 self._kinds[key][r.kind] += 1
         self.parties = sorted({r.party for r in records if r.party})
         self.treaties = sorted({r.treaty for r in records if r.treaty})
+        # Each treaty's place and date of adoption, where a source gives them.
+        self.adopted: dict[str, str | None] = dict.fromkeys(self.treaties)
+        for r in records:
+            if r.treaty and r.treaty_adopted:
+                self.adopted[r.treaty] = r.treaty_adopted
         self._parties_of: dict[str, set[str]] = defaultdict(set)
         for r in records:
             if r.party and r.treaty:
@@ -73,6 +96,11 @@ class Catalogue:
 
     def select(self, scope: Scope) -> list[Record]:
         return [self.records[i] for i in np.flatnonzero(self.mask(scope))]
+
+    def within(self, scope: Scope, records: Iterable[Record]) -> list[Record]:
+        """Those of `records` the scope admits, in their order."""
+        mask = self.mask(scope)
+        return [r for r in records if r.id in self.position and mask[self.position[r.id]]]
 
     def kinds_of(self, party: str | None, treaty: str | None) -> Counter[Kind]:
         """How many records of each kind the party holds for the treaty (None: any)."""

@@ -7,8 +7,11 @@ from collections.abc import Iterable
 
 from app.catalogue import Catalogue
 from app.understand import Understanding
+from ingest.kinds import STATEMENT_KINDS, plural
 from ingest.records import Kind
 from ingest.text import words
+
+MAX_TREATIES = 4  # treaties a question is answered for separately, at most
 
 # Words most treaty titles share: no help in telling which treaty was meant.
 _GENERIC = frozenset(
@@ -21,11 +24,6 @@ def join(items: Iterable[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     items = list(items)
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
-
-
-def plural(kind: Kind, n: int = 2) -> str:
-    name = "status record" if kind is Kind.STATUS else kind.value
-    return name if n == 1 else name + "s"
 
 
 def covers(catalogue: Catalogue, party: str | None, treaty: str | None) -> str:
@@ -50,6 +48,8 @@ def _few(names: list[str], limit: int = 8) -> str:
 
 def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
     """Why the corpus cannot answer, when that is clear before searching; else None."""
+    if message := too_many_treaties(u):
+        return message
     if u.absent_treaties and not u.treaties:
         similar = [t for a in u.absent_treaties for t in _similar_treaties(a, catalogue)]
         message = f"The corpus does not contain the {join(u.absent_treaties)}."
@@ -73,12 +73,25 @@ def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
             f"The corpus has no records of {join(u.parties)} for the {treaty}; for that treaty it has "
             f"records of {_few(catalogue.parties_of(treaty))}."
         )
-    wanted = (
-        (Kind.STATUS,) if u.intent == "status" else u.kinds if u.intent == "content" and u.kind_asked else ()
-    )
-    # News and other secondary passages may speak of any kind of record.
-    kinds_held = [catalogue.kinds_of(p, t) for p, t in pairs]
-    if wanted and not any(kinds[k] or kinds[Kind.PASSAGE] for kinds in kinds_held for k in wanted):
-        names = join(plural(k, 1) for k in wanted)
-        return f"The corpus has {'; '.join(covers(catalogue, p, t) for p, t in pairs)}, but no {names}."
+    # The kind a question names ranks records, it does not exclude them: a "reservation"
+    # the source files as a declaration still answers. Declined only when the party holds
+    # nothing of the sort (an objection is another act; news may speak of any kind).
+    if u.intent == "content" and u.kind_asked:
+        statements = set(u.kinds) <= set(STATEMENT_KINDS)
+        wanted = (*(STATEMENT_KINDS if statements else u.kinds), Kind.PASSAGE)
+        if not any(catalogue.kinds_of(p, t)[k] for p, t in pairs for k in wanted):
+            held = "; ".join(covers(catalogue, p, t) for p, t in pairs)
+            also = " or other statements" if statements else ""
+            return f"The corpus has {held}, but no {join(plural(k) for k in u.kinds)}{also}."
+    return None
+
+
+def too_many_treaties(u: Understanding) -> str | None:
+    """A treaty name that fits more treaties than can be answered for each."""
+    for choices in u.treaty_choices:
+        if len(choices) > MAX_TREATIES:
+            return (
+                f"Several treaties in the corpus fit that name: {_few(list(choices))}. "
+                "Name the one you mean (its title, or a distinctive word of it)."
+            )
     return None

@@ -60,3 +60,8 @@ class LexicalIndex:
             tokens, k=min(k, n), show_progress=False, weight_mask=weights, n_threads=1
         )
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+
+def stem(words: list[str]) -> list[str]:
+    """English stems of lower-case words ("psychotropics" -> "psychotrop")."""
+    return list(_stemmer().stemWords(words))

@@ -11,13 +11,15 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
-from app.answer import Draft, ExtractiveAnswerer, describe
+from app.answer import Answerer, Draft, describe, final
 from app.catalogue import article_matches_any
 from app.config import Settings
+from app.quotes import Asked, QuoteScorer
 from app.results import Answer
 from app.retrieve import Plan
 from app.understand import Understanding
 from ingest.errors import ConfigError
+from ingest.kinds import NUMBERED_LABEL
 from ingest.records import Kind, Record
 from ingest.text import extract_articles, sentence_spans, words
 
@@ -56,17 +58,23 @@ def find_verbatim(phrase: str, text: str) -> str | None:
 
 class LLMAnswerer:
     def __init__(
-        self, chat_model: Any, extractive: ExtractiveAnswerer, lock: AbstractContextManager[Any]
+        self,
+        chat_model: Any,
+        fallback: Answerer,
+        scorer: QuoteScorer,
+        min_score: float,
+        lock: AbstractContextManager[Any],
     ) -> None:
         self.chat_model = chat_model
-        self.extractive = extractive
+        self.fallback = fallback  # answers when the reply cannot be used
+        self.scorer, self.min_score = scorer, min_score
         self.lock = lock  # an in-process model answers one question at a time
 
     def stream(self, u: Understanding, plans: list[Plan]) -> Iterator[str | Answer]:
         """Reply text as it arrives, then the verified Answer (or the extractive one)."""
         records = self._context(u, plans)
         if not records:
-            yield self.extractive.answer(u, plans)
+            yield final(self.fallback.stream(u, plans))
             return
         messages = [
             ("system", SYSTEM_PROMPT),
@@ -81,9 +89,9 @@ class LLMAnswerer:
                     yield text
         except Exception as exc:  # any transport or model error: the extractive answer still stands
             log.warning("LLM answerer failed (%s); using the extractive answer", exc)
-            yield self.extractive.answer(u, plans)
+            yield final(self.fallback.stream(u, plans))
             return
-        yield self.verify("".join(reply), records, u.question) or self.extractive.answer(u, plans)
+        yield self.verify("".join(reply), records, u.question) or final(self.fallback.stream(u, plans))
 
     def _context(self, u: Understanding, plans: list[Plan]) -> list[Record]:
         """The records the extractive answerer would also find relevant, best first."""
@@ -92,11 +100,8 @@ class LLMAnswerer:
             for record in found:
                 if record.kind is not Kind.CROSS_REFERENCE:
                     seen.setdefault(record.id, record)
-        relevant = [
-            r
-            for r in seen.values()
-            if self.extractive.quote(u.question, r, u.topic).relevance >= self.extractive.min_score
-        ]
+        asked = Asked(u.question, u.topic, u.articles)
+        relevant = [r for r in seen.values() if self.scorer.quote(asked, r).relevance >= self.min_score]
         return relevant[:CONTEXT_RECORDS]
 
     def verify(self, reply: str, records: list[Record], question: str) -> Answer | None:
@@ -134,14 +139,13 @@ class LLMAnswerer:
         shared = (set(words(sentence)) & set(words(record.text))) - _STOP
         if len(shared) >= 3:
             return True
-        vectors = self.extractive.encode([sentence, self.extractive.best_quote(sentence, record)])
-        return float(vectors[0] @ vectors[1]) >= SUPPORT_MIN
+        return self.scorer.similarity(sentence, self.scorer.best_quote(sentence, record)) >= SUPPORT_MIN
 
     def _quote(self, sentence: str, record: Record, question: str) -> str:
         for phrase in _QUOTED.findall(sentence):
             if found := find_verbatim(phrase, record.text):
                 return found
-        return self.extractive.best_quote(question, record)
+        return self.scorer.best_quote(question, record)
 
     @staticmethod
     def _unquote_misquotes(sentence: str, records: list[Record]) -> str:
@@ -154,13 +158,12 @@ class LLMAnswerer:
 
 
 _ECHO = re.compile(r"</?record>|^\s*(?:Records|Question)\s*:", re.I | re.M)
-_LABEL = re.compile(r"\b(Declaration|Reservation|Understanding|Objection|Communication)\s+(\d+)\b", re.I)
 
 
 def _consistent(sentence: str, record: Record) -> bool:
     """No claim about the record that its metadata contradicts: "Declaration 2" of
     a Declaration 1, "Article 4(3)" of a record on Article 24(7)(a)."""
-    for kind, number in _LABEL.findall(sentence):
+    for kind, number in NUMBERED_LABEL.findall(sentence):
         if (kind.lower(), number) != (record.kind.value, record.number):
             return False
     articles = extract_articles(sentence)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 
@@ -17,20 +16,6 @@ RRF_K = 60  # the usual constant of reciprocal rank fusion
 
 # One search of a question: its scope and the records found, best first.
 Plan = tuple[Scope, list[Record]]
-
-
-def where(scope: Scope) -> dict[str, Any]:
-    """The scope as a Chroma metadata filter (articles are not metadata: see `_ranked`)."""
-    clauses: list[dict[str, Any]] = (
-        [{"kind": {"$nin": [k.value for k in scope.exclude]}}] if scope.exclude else []
-    )
-    if scope.parties:
-        clauses.append({"party": {"$in": list(scope.parties)}})
-    if scope.treaties:
-        clauses.append({"treaty": {"$in": list(scope.treaties)}})
-    if scope.kinds:
-        clauses.append({"kind": {"$in": [k.value for k in scope.kinds]}})
-    return {} if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class HybridRetriever:
@@ -57,7 +42,7 @@ class HybridRetriever:
         depth = min(self.depth, int(mask.sum()))
         # Articles are not Chroma metadata: an article scope searches the matching records by ID.
         ids = [catalogue.records[i].id for i in np.flatnonzero(mask)] if scope.articles else None
-        dense = self.store.nearest(vector, depth, where(scope), ids=ids)
+        dense = self.store.nearest(vector, depth, scope.where(), ids=ids)
         lexical = self.indexes.lexical.search(question, depth, mask)
         fused: dict[str, float] = {}
         # Records written by another process since the indexes were loaded are skipped

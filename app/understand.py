@@ -4,24 +4,17 @@ is about, and whether it asks for content, status dates or a list of states."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Literal
 
-from app.aliases import AMBIGUOUS_TREATY_ALIASES, PARTY_ALIASES, TREATY_ALIASES
 from app.catalogue import Catalogue, Scope
+from app.names import ACRONYM, Gazetteer, NameData, Span, TreatyNames, overlaps
+from ingest.kinds import KIND_ASKED, NOUNS, kinds_named
 from ingest.records import Kind
 from ingest.text import extract_articles
 
 Intent = Literal["content", "status", "list"]
 
-_KIND_WORDS = [
-    (Kind.RESERVATION, r"reserv(?:e|es|ed|ation|ations)"),
-    (Kind.UNDERSTANDING, r"understand(?:s|ing|ings)?|interpretative"),
-    (Kind.OBJECTION, r"object(?:s|ed|ion|ions)?"),
-    (Kind.COMMUNICATION, r"communications?|notifications?|withdr[ae]w(?:s|n|al)?"),
-    (Kind.DECLARATION, r"declar(?:e|es|ed|ation|ations)"),
-]
 STATUS_WORDS = {
     "signature": r"sign(?:s|ed|ing|ature|atory)?",
     "consent": r"ratif(?:y|ies|ied|ication)|acced(?:e|ed|es)|accession|succe(?:ed|eded|ssion)"
@@ -35,70 +28,11 @@ _LIST = re.compile(
 )
 
 
-def _pattern(variants: list[str], flags: int) -> re.Pattern[str] | None:
-    if not variants:
-        return None
-    alternation = "|".join(re.escape(v) for v in sorted(set(variants), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", flags)
-
-
-@dataclass
-class _Gazetteer:
-    """Variant spelling -> targets, matched longest-first without overlaps."""
-
-    targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    exact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # short acronyms: case-sensitive
-
-    def add(self, variant: str, targets: tuple[str, ...]) -> None:
-        variant = " ".join(variant.split())
-        if len(variant) <= 5 and variant.replace(".", "").isupper():
-            self.exact.setdefault(variant, targets)
-        else:
-            self.targets.setdefault(variant.lower(), targets)
-
-    @cached_property
-    def _patterns(self) -> list[tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]], bool]]:
-        return [
-            (_pattern(list(self.targets), re.I), self.targets, True),
-            (_pattern(list(self.exact), 0), self.exact, False),
-        ]
-
-    def find(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[str, tuple[str, ...]]]:
-        """(mention, targets) in order of appearance, outside the `taken` spans,
-        which are extended with the spans found."""
-        found: list[tuple[int, str, tuple[str, ...]]] = []
-        for pattern, table, folded in self._patterns:
-            if pattern is None:
-                continue
-            for m in pattern.finditer(text):
-                if _overlaps(m.span(), taken):
-                    continue
-                taken.append(m.span())
-                key = m.group(0).lower() if folded else m.group(0)
-                found.append((m.start(), m.group(0), table[" ".join(key.split())]))
-        return [(mention, targets) for _, mention, targets in sorted(found)]
-
-
-# A treaty named in the question that no table knows: "the Paris Agreement",
-# "the European Convention on Human Rights".
-_TREATY_NAME = re.compile(
-    r"\b(?:[A-Z][\w'-]*\s+){1,6}(?:Convention|Agreement|Covenant|Protocol|Treaty|Charter|Statute)"
-    r"(?:\s+(?:on|of|for|against|relating\s+to)(?:\s+(?:the|and|of|on|[A-Z][\w'-]*))+)?"
-    r"|\b(?:Convention|Agreement|Covenant|Protocol|Treaty|Charter|Statute)\s+"
-    r"(?:on|of|for|against|relating\s+to)(?:\s+(?:the|and|of|on|[A-Z][\w'-]*))*\s+[A-Z][\w'-]*"
-)
 _NOT_NAMES = frozenset(
     """The What Which When Who Whom Whose Where Why How Did Does Do Has Have Is Are Was Were Can Could May
     Must Under Article Articles Art Convention Covenant Protocol Treaty Agreement Charter Statute Ministry
     Secretary General Government Republic State States Party Parties I UN United Nations According In On Of
     For""".split()
-)
-# "Did X make reservations", "X's declarations", "any objection": the kind of record is what is asked for.
-_KIND_ASKED = re.compile(
-    r"\b(?:make|made|makes|enter|entered|lodge|lodged|formulate|formulated|have|has|had|any|its|their|what|which"
-    r"|the)\s+(?:any\s+|the\s+following\s+)?(?:reservations?|declarations?|understandings?|objections?)\b"
-    r"|'s\s+(?:reservations?|declarations?|understandings?|objections?)\b|\bobject(?:s|ed)?\s+to\b",
-    re.I,
 )
 
 
@@ -106,10 +40,13 @@ _KIND_ASKED = re.compile(
 class Understanding:
     question: str
     parties: tuple[str, ...] = ()
+    # The parties by the name that named them: one state may be spelt two ways in the sources.
+    party_groups: tuple[tuple[str, ...], ...] = ()
     absent_parties: tuple[str, ...] = ()  # states named that the corpus has no record of
     treaties: tuple[str, ...] = ()
     absent_treaties: tuple[str, ...] = ()  # treaties named that the corpus does not hold
-    ambiguous_treaty: bool = False  # one phrase fitted several treaties
+    # The titles each ambiguous treaty name could mean ("the development bank agreement").
+    treaty_choices: tuple[tuple[str, ...], ...] = ()
     articles: tuple[str, ...] = ()
     kinds: tuple[Kind, ...] = ()
     kind_asked: bool = False  # the records of that kind are what is asked for, not a topic
@@ -117,6 +54,12 @@ class Understanding:
     status_facts: tuple[str, ...] = ()
     unknown_names: tuple[str, ...] = ()  # capitalised names that are no known party or treaty
     topic: str = ""  # the question without the names of parties and treaties: what it asks about them
+    # Word stems of the topic beyond asking for records ("what did X declare under Y" has none).
+    topic_terms: tuple[str, ...] = ()
+
+    @property
+    def ambiguous_treaty(self) -> bool:
+        return bool(self.treaty_choices)
 
     def scope(self) -> Scope:
         """Where to search: status questions in status records, others anywhere but there."""
@@ -125,10 +68,10 @@ class Understanding:
         return Scope(self.parties, self.treaties, exclude=(Kind.CROSS_REFERENCE, Kind.STATUS))
 
 
-def _state_code(name: str) -> str | None:
+def _state_code(name: str, states: dict[str, list[str]]) -> str | None:
     import pycountry
 
-    for code, aliases in PARTY_ALIASES.items():
+    for code, aliases in states.items():
         if name.lower() in (a.lower() for a in aliases):
             return code
     candidates = [
@@ -145,59 +88,66 @@ def _state_code(name: str) -> str | None:
     return None
 
 
+# The act itself is asked about ("When did X ratify", "Has X signed", "Is X a party"), not
+# something done at the time ("Did X keep the death penalty when it joined?").
+_ASKS_STATUS = re.compile(
+    rf"^\W*(?:since\s+)?(?:when|on\s+what\s+date|in\s+what\s+year|what\s+year|which\s+year|what\s+date)\b"
+    rf"|^\W*(?:has|have|had|is|are|was|did|does)\W+(?:\w+\W+){{0,2}}(?:{'|'.join(STATUS_WORDS.values())})\b",
+    re.I,
+)
+# A place named after one of these is where something applies, not who made a record:
+# "does the reservation apply in Hong Kong?".
+_PLACE_BEFORE = re.compile(r"\b(?:in|within|throughout|across|over|for)\s+(?:the\s+)?$", re.I)
+# An unknown acronym where a treaty's name goes: "reservations to the XYZ", "under ABC".
+_TREATY_SLOT = re.compile(r"\b(?:to|under|of|in|with)\s+(?:the\s+)?$", re.I)
+
+
 class QuestionReader:
     """Built once per catalogue: the names of parties and treaties it holds."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, names: NameData) -> None:
         import pycountry
 
-        self.parties = _Gazetteer()
+        self.parties = Gazetteer()
         by_code: dict[str, list[str]] = {}
         for party in catalogue.parties:
-            code = _state_code(party)
+            code = _state_code(party, names.states)
             if code:
                 by_code.setdefault(code, []).append(party)
             self.parties.add(party, (party,))
             self.parties.add(re.sub(r"\s*\(.*\)$", "", party), (party,))
-        names_by_code = {code: list(aliases) for code, aliases in PARTY_ALIASES.items()}
+        names_by_code = {code: list(aliases) for code, aliases in names.states.items()}
         for country in pycountry.countries:
-            names = [getattr(country, a, None) for a in ("name", "official_name", "common_name")]
-            names_by_code.setdefault(country.alpha_3, []).extend(n for n in names if n)
-        for code, names in names_by_code.items():
-            for name in names:
+            found = [getattr(country, a, None) for a in ("name", "official_name", "common_name")]
+            names_by_code.setdefault(country.alpha_3, []).extend(n for n in found if n)
+        for code, variants in names_by_code.items():
+            for name in variants:
                 # A state the corpus has no record of maps to its own name, marked absent.
                 self.parties.add(name, tuple(by_code.get(code, [])) or (f"!{name}",))
-        self.treaties = _Gazetteer()
-        known = set(catalogue.treaties)
-        for title in catalogue.treaties:
-            self.treaties.add(title, (title,))
-            if title.startswith("United Nations "):
-                self.treaties.add("UN " + title.removeprefix("United Nations "), (title,))
-        for title, aliases in TREATY_ALIASES.items():
-            for alias in [title, *aliases]:
-                self.treaties.add(alias, (title,) if title in known else (f"!{title}",))
-        for phrase, titles in AMBIGUOUS_TREATY_ALIASES.items():
-            self.treaties.add(
-                phrase, tuple(t for t in titles if t in known) or tuple(f"!{t}" for t in titles)
-            )
+        self.treaties = TreatyNames(catalogue.adopted, names)
 
     def read(self, question: str) -> Understanding:
-        taken: list[tuple[int, int]] = []
-        treaty_hits = self.treaties.find(question, taken)
-        parties, absent_parties = self._resolve(self.parties.find(question, taken))
-        treaties, absent_treaties = self._resolve(treaty_hits)
-        named = list(_TREATY_NAME.finditer(question))
-        unnamed = [m.group(0) for m in named if not _overlaps(m.span(), taken)]
-        taken += [m.span() for m in named]
-        kinds = tuple(k for k, words in _KIND_WORDS if re.search(rf"\b(?:{words})\b", question, re.I))
-        if Kind.OBJECTION in kinds:
-            kinds = (Kind.OBJECTION,)  # an objection always speaks of a reservation
-        facts = tuple(
-            f for f, words in STATUS_WORDS.items() if re.search(rf"\b(?:{words})\b", question, re.I)
-        )
+        taken: list[Span] = []
+        mentions = self.treaties.find(question, taken)
+        groups, absent_parties = self._parties(question, taken)
+        parties = tuple(dict.fromkeys(p for group in groups for p in group))
+        treaties = tuple(dict.fromkeys(t for m in mentions for t in m.titles))
+        absent_treaties = [m.text for m in mentions if not m.titles]
+        if not treaties:
+            absent_treaties += [
+                m.group(0)
+                for m in ACRONYM.finditer(question)
+                if not overlaps(m.span(), taken) and _TREATY_SLOT.search(question[: m.start()])
+            ]
+        # Kinds and acts are read from what is asked, not from names ("objects launched into outer
+        # space", "Optional Protocol ... on a communications procedure").
+        topic = _without(question, taken)
+        terms = _terms(topic)
+        kinds = kinds_named(topic)
+        facts = tuple(f for f, words in STATUS_WORDS.items() if re.search(rf"\b(?:{words})\b", topic, re.I))
         if _LIST.search(question) and len(parties) != 1:
             intent: Intent = "list"
-        elif facts and not kinds and parties:
+        elif facts and not kinds and parties and (_ASKS_STATUS.search(topic) or not terms):
             # When a party signed, ratified...; without a party it is a question about the treaty.
             intent = "status"
         else:
@@ -205,41 +155,84 @@ class QuestionReader:
         return Understanding(
             question=question,
             parties=parties,
+            party_groups=groups,
             absent_parties=absent_parties,
             treaties=treaties,
-            absent_treaties=absent_treaties + tuple(unnamed),
-            ambiguous_treaty=any(len(targets) > 1 for _, targets in treaty_hits),
-            articles=extract_articles(question),
+            absent_treaties=tuple(dict.fromkeys(absent_treaties)),
+            treaty_choices=tuple(m.titles for m in mentions if len(m.titles) > 1),
+            articles=_articles(question),
             kinds=kinds,
-            kind_asked=bool(kinds and _KIND_ASKED.search(question)),
+            kind_asked=bool(kinds and KIND_ASKED.search(topic)),
             intent=intent,
             status_facts=facts,
             unknown_names=_unknown_names(question, taken),
-            topic=_without(question, taken),
+            topic=topic,
+            topic_terms=terms,
         )
 
-    @staticmethod
-    def _resolve(hits: list[tuple[str, tuple[str, ...]]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        present = [t for _, targets in hits for t in targets if not t.startswith("!")]
-        absent = [t[1:] for _, targets in hits for t in targets if t.startswith("!")]
+    def _parties(
+        self, question: str, taken: list[Span]
+    ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+        """Parties named (grouped by name), and states named that the corpus has no record
+        of; a place the corpus has no record of ("in Hong Kong") stays in the topic as a word."""
+        present: list[tuple[str, ...]] = []
+        absent: list[str] = []
+        for span, _, targets in self.parties.find(question, taken):
+            if all(t.startswith("!") for t in targets):
+                if _PLACE_BEFORE.search(question[: span[0]]):
+                    taken.remove(span)
+                    continue
+                absent += [t[1:] for t in targets]
+            else:
+                present.append(tuple(t for t in targets if not t.startswith("!")))
         return tuple(dict.fromkeys(present)), tuple(dict.fromkeys(absent))
 
 
-def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(start < span[1] and span[0] < end for start, end in taken)
+def _articles(question: str) -> tuple[str, ...]:
+    """The articles a question names, made precise by a paragraph it names apart
+    ("article 14 of the ICCPR, ... paragraph 7" is 14(7))."""
+    articles = extract_articles(question)
+    paragraph = re.findall(r"\bparagraph\s+(\d+)\b(?!\s*(?:\(\w+\)\s*)?of\s+article)", question, re.I)
+    if len(articles) == 1 and "(" not in articles[0] and len(paragraph) == 1:
+        return (f"{articles[0]}({paragraph[0]})",)
+    return articles
 
 
-def _without(text: str, spans: list[tuple[int, int]]) -> str:
+def _without(text: str, spans: list[Span]) -> str:
     kept = "".join(" " if any(s <= i < e for s, e in spans) else c for i, c in enumerate(text))
     return " ".join(re.sub(r"(?<!\w)['’]s\b", " ", kept).split())  # "Azerbaijan's" leaves no "'s"
 
 
-def _unknown_names(question: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
-    """Capitalised words after the first that are no known name: "Atlantis" in
-    "When did Atlantis ratify CEDAW?"."""
+# Words that only ask for records of a party to a treaty; what remains is what the records must say.
+_ASKING = re.compile(
+    rf"\b(?:{'|'.join(NOUNS.values())}|{'|'.join(STATUS_WORDS.values())}|make|made|makes|enter|entered|lodge"
+    r"|lodged|formulate|formulated|say|says|said|state|stated|mention|mentioned|anything|any|article|articles"
+    r"|paragraph|paragraphs|provision|provisions|treaty|convention|covenant|protocol|agreement|under|regarding"
+    r"|concerning|about|upon|tell|me|give|show|list|all|its|their|there|what|which|when|who|whom|whose|how"
+    r"|did|does|do|is|are|was|were|has|have|had|been|can|could|will|would|shall|should|may|might|since)\b",
+    re.I,
+)
+
+
+def _terms(topic: str) -> tuple[str, ...]:
+    from app.lexical import tokenize
+
+    return tuple(tokenize([_ASKING.sub(" ", topic)])[0])
+
+
+_ACTOR_BEFORE = re.compile(r"\b(?:did|does|do|has|have|had|is|was|will)\s+$", re.I)
+
+
+def _unknown_names(question: str, taken: list[Span]) -> tuple[str, ...]:
+    """Capitalised names in the place of a state that are no known name: "Atlantis" in
+    "When did Atlantis ratify CEDAW?" (not "Trend" in "according to the Trend report")."""
     names = []
+    acts = "|".join(STATUS_WORDS.values())
     for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*)*", question):
-        if not _overlaps(m.span(), taken) and not set(m.group(0).split()) <= _NOT_NAMES:
+        if overlaps(m.span(), taken) or set(m.group(0).split()) <= _NOT_NAMES:
+            continue
+        acting = re.match(rf"\s+(?:\w+\s+)?(?:{acts})\b", question[m.end() :], re.I)
+        if acting or _ACTOR_BEFORE.search(question[: m.start()]):
             names.append(m.group(0))
     return tuple(names)
 

@@ -55,14 +55,18 @@ class Embedder:
             ) from exc
 
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        chunks = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
-            chunks.append(self.model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True))
+        """Unit vectors in the order of `texts`. Batches are formed from texts of similar
+        length (longest first), so that few are padded to a much longer neighbour."""
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        vectors = np.zeros((len(texts), self.model.get_embedding_dimension()), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            vectors[batch] = self.model.encode(
+                [texts[i] for i in batch], batch_size=self.batch_size, normalize_embeddings=True
+            )
             if progress:
                 progress(len(batch))
-        dim = self.model.get_embedding_dimension()
-        return np.vstack(chunks) if chunks else np.zeros((0, dim), dtype=np.float32)
+        return vectors
 
     def embed_records(
         self, records: Sequence[Record], progress: Callable[[int], None] | None = None

@@ -1,10 +1,62 @@
-"""Deciding the kind of a record from a heading or from its wording."""
+"""The record-kind vocabulary, in one place: the words for each kind, as the
+parsers read them in documents (headings, wording) and as questions use them."""
 
 from __future__ import annotations
 
 import re
 
 from ingest.records import Kind
+
+# What people call each kind of record, as a regex over one word (singular, plural, verb forms).
+NOUNS: dict[Kind, str] = {
+    Kind.RESERVATION: r"reserv(?:e|es|ed|ation|ations)|caveats?",
+    Kind.UNDERSTANDING: r"understand(?:s|ing|ings)?|interpretative",
+    Kind.OBJECTION: r"object(?:ed|ing|ion|ions)?|objects\s+to",  # "objects launched into space" are not
+    Kind.COMMUNICATION: r"communications?|notifications?|withdr[ae]w(?:s|n|al)?",
+    Kind.DECLARATION: r"declar(?:e|es|ed|ation|ations)|statements?",
+}
+# The kinds a question asks for by a plural noun: "what reservations did X make" wants them all.
+PLURAL_NOUN = re.compile(r"\b(?:reservations|declarations|understandings|objections|statements)\b", re.I)
+# "Did X make reservations", "X's declarations", "any objection": the records of that kind are
+# what is asked for, not a topic.
+KIND_ASKED = re.compile(
+    r"\b(?:make|made|makes|enter|entered|lodge|lodged|formulate|formulated|have|has|had|any|its|their|what|which"
+    r"|the)\s+(?:any\s+|the\s+following\s+)?(?:reservations?|declarations?|understandings?|objections?"
+    r"|statements?)\b|'s\s+(?:reservations?|declarations?|understandings?|objections?|statements?)\b"
+    r"|\bobject(?:s|ed)?\s+to\b",
+    re.I,
+)
+# A label with a number, as answers and model replies write it: "Declaration 2".
+NUMBERED_LABEL = re.compile(
+    r"\b(Declaration|Reservation|Understanding|Objection|Communication)\s+(\d+)\b", re.I
+)
+# The kinds that say what a state holds about a treaty's content (not status, not pointers).
+CONTENT_KINDS = (
+    Kind.RESERVATION,
+    Kind.DECLARATION,
+    Kind.UNDERSTANDING,
+    Kind.OBJECTION,
+    Kind.COMMUNICATION,
+)
+
+
+# A state's own statements on a treaty's terms: which of them is a "reservation" is often
+# the parser's guess from wording, so a question for one is answered from all three.
+STATEMENT_KINDS = (Kind.RESERVATION, Kind.DECLARATION, Kind.UNDERSTANDING)
+
+
+def kinds_named(text: str) -> tuple[Kind, ...]:
+    """The kinds of record a question names, in vocabulary order; an objection always
+    speaks of a reservation, so a question naming objections is about objections."""
+    kinds = tuple(k for k, nouns in NOUNS.items() if re.search(rf"\b(?:{nouns})\b", text, re.I))
+    return (Kind.OBJECTION,) if Kind.OBJECTION in kinds else kinds
+
+
+def plural(kind: Kind, n: int = 2) -> str:
+    """'reservations', 'status record'."""
+    name = "status record" if kind is Kind.STATUS else kind.value
+    return name if n == 1 else name + "s"
+
 
 _LABEL_WORDS = {
     "declaration": Kind.DECLARATION,
@@ -30,8 +82,12 @@ def kind_from_label(label: str) -> Kind | None:
 # reservation often "declares" something, so the more specific kinds come first.
 _WORDING = [
     (Kind.OBJECTION, re.compile(r"\bobject(?:s|ing|ion|ions)?\s+(?:to|against)\b", re.I)),
-    # "withdraws its reservation" is a communication; "reserves the right ... to withdraw" is not.
-    (Kind.COMMUNICATION, re.compile(r"\b(?:withdraws|withdrawal\s+of)\b[^.]{0,60}\breservations?\b", re.I)),
+    # "withdraws its reservation" is a communication; "reserves the right ... to withdraw" is not,
+    # nor a reservation that speaks of its own withdrawal later on ("until the withdrawal of ...").
+    (
+        Kind.COMMUNICATION,
+        re.compile(r"^[^.]{0,200}\b(?:withdraws|withdrawal\s+of)\b[^.]{0,60}\breservations?\b", re.I),
+    ),
     (
         Kind.RESERVATION,
         re.compile(
@@ -59,3 +115,15 @@ def kind_from_wording(text: str) -> Kind | None:
         if pattern.search(text):
             return kind
     return None
+
+
+def may_be(kind: Kind, text: str, asked: tuple[Kind, ...]) -> bool:
+    """Whether a record filed as `kind` may be what a question calls one of `asked`:
+    reservations, declarations and understandings stand for one another (the filing is
+    often a guess from wording); an objection or a communication is another act, so a
+    record is one only if filed or worded as one."""
+    if not asked or kind in asked or kind is Kind.PASSAGE:
+        return True
+    if set(asked) <= set(STATEMENT_KINDS):
+        return kind in STATEMENT_KINDS
+    return kind_from_wording(text) in asked

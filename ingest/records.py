@@ -37,6 +37,7 @@ class Record(BaseModel):
     text: str  # verbatim, as the source prints it
     kind: Kind
     treaty: str | None = None
+    treaty_adopted: str | None = None  # place and date of adoption, when the source gives them
     party: str | None = None
     number: str | None = None
     made_upon: str | None = None

@@ -18,6 +18,7 @@ from ingest.records import Authority
 # The corpus shipped with the repository (a sibling of this package).
 BUNDLED_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MANIFEST_NAME = "manifest.toml"
+ALIASES_NAME = "aliases.toml"  # names of treaties and states (app/names.py), not a document
 TREATY_INDEX_NAME = "index.csv"
 
 
@@ -76,6 +77,7 @@ def source_info(file: Path) -> SourceInfo:
 class TreatyEntry:
     title: str
     url: str | None
+    adopted: str | None = None  # "New York, 16 December 1966": people name treaties by place and year
 
 
 # "International Covenant on Civil and Political Rights. New York, 16 December 1966"
@@ -90,6 +92,13 @@ def short_title(title: str) -> str:
     return short if len(short.split()) >= 3 else title.strip()
 
 
+def adoption(title: str) -> str | None:
+    """The place and date of adoption that follow the name: 'New York, 16 December 1966'."""
+    short = short_title(title)
+    rest = title.strip()[len(short) :].lstrip(". ")
+    return rest or None
+
+
 @cache
 def treaty_index(path: Path) -> dict[str, TreatyEntry]:
     """UN Treaty Collection index: '4-4' -> ('International Covenant on ...', url).
@@ -99,7 +108,7 @@ def treaty_index(path: Path) -> dict[str, TreatyEntry]:
     with path.open(encoding="utf-8", newline="") as fh:
         return {
             f"{row['chapter_no']}-{row['treaty_no'].replace('.', '-')}": TreatyEntry(
-                short_title(row["treaty_name"]), row.get("url") or None
+                short_title(row["treaty_name"]), row.get("url") or None, adoption(row["treaty_name"])
             )
             for row in csv.DictReader(fh)
         }

@@ -24,11 +24,13 @@ _ARTICLE = re.compile(
     r"""(?:\s*(?:,|and|or|to|&)\s*)?)+)""",
     re.IGNORECASE,
 )
-# References to national law, not to the treaty: "article 18 of the Argentine National Constitution".
+# References to national law, not to the treaty: "article 18 of the Argentine National Constitution",
+# "(Civil Code, articles 9 (e) and 10)".
 _DOMESTIC = re.compile(
     r"^\s*(?:of|in)\s+(?:the|its|their)\s+(?:[A-Z][\w-]*\s+){1,4}"
     r"(?:Constitution|Code|Law|Act|Decree|Ordinance)\b"
 )
+_DOMESTIC_BEFORE = re.compile(r"\b(?:Constitution|Code|Law|Act|Decree|Ordinance)\s*,\s*$")
 
 
 def normalise_article(article: str, paragraph: str | None = None, sub: str | None = None) -> str:
@@ -66,9 +68,13 @@ def _arabic_articles(text: str) -> str:
     )
 
 
+# "Article (9), Paragraph (5)": numbers in parentheses, as some declarations write them.
+_BRACKETED = re.compile(r"\b((?:[Aa]rticles?|[Pp]aragraphs?)\s*)\((\d+)\)")
+
+
 def extract_articles(text: str) -> tuple[str, ...]:
     """Article references in the order they appear, normalised as 24(7)(a), de-duplicated."""
-    text = _arabic_articles(text)
+    text = _BRACKETED.sub(r"\1\2", _arabic_articles(text))
     hits: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for m in _NESTED.finditer(text):
@@ -78,7 +84,8 @@ def extract_articles(text: str) -> tuple[str, ...]:
         hits.append((m.start(), 0, art))
         taken.append(m.span())
     for m in _ARTICLE.finditer(text):
-        if any(s <= m.start() < e for s, e in taken) or _DOMESTIC.match(text[m.end() :]):
+        domestic = _DOMESTIC.match(text[m.end() :]) or _DOMESTIC_BEFORE.search(text[: m.start()])
+        if any(s <= m.start() < e for s, e in taken) or domestic:
             continue
         hits += [(m.start(), i, a) for i, a in enumerate(_split_article_list(m.group(1)))]
     ordered = list(dict.fromkeys(art for *_, art in sorted(hits)))
@@ -129,12 +136,22 @@ def _segmenter() -> Any:
     return _local.segmenter
 
 
+# Sentences run together where a scrape lost the line break: "...of the Convention.Also according".
+_RUN_TOGETHER = re.compile(r"(?<=[a-z)]{2}\.)(?=[A-Z“\"])")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of `text`, trailing spaces excluded,
     so that text[start:end] is always a verbatim quote."""
     spans = []
+    pieces = []
     for span in _segmenter().segment(text):
-        start, end = span.start, span.end
+        cuts = [
+            span.start,
+            *(span.start + m.start() for m in _RUN_TOGETHER.finditer(text[span.start : span.end])),
+        ]
+        pieces += [(a, b) for a, b in zip(cuts, [*cuts[1:], span.end], strict=True)]
+    for start, end in pieces:
         while end > start and text[end - 1].isspace():
             end -= 1
         while start < end and text[start].isspace():

@@ -152,8 +152,8 @@ def test_cross_state_questions_list_each_state_with_its_own_citation(assistant: 
     parties = {c.party for c in answer.citations}
     assert {"Kuwait", "Jordan", "Lebanon", "Bahrain"} <= parties
     assert len(parties) == len(answer.citations)
-    for c in answer.citations:
-        assert f"{c.party} [{c.marker}]" in answer.answer
+    for c in answer.citations:  # each with the kind its record is filed as
+        assert f"{c.party} ({c.kind}) [{c.marker}]" in answer.answer
 
 
 @pytest.mark.parametrize(

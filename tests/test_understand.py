@@ -2,11 +2,12 @@
 
 import pytest
 
-from app.aliases import COE_CYBERCRIME, UN_CYBERCRIME
 from app.assistant import Assistant
 from app.understand import QuestionReader, looks_english
 from ingest.records import Kind
 
+COE_CYBERCRIME = "Convention on Cybercrime"
+UN_CYBERCRIME = "United Nations Convention against Cybercrime"
 ICCPR = "International Covenant on Civil and Political Rights"
 CEDAW = "Convention on the Elimination of All Forms of Discrimination against Women"
 

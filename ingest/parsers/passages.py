@@ -7,7 +7,7 @@ import re
 
 from ingest.parsers import ParseContext, Parser
 from ingest.records import Authority, Kind
-from ingest.text import extract_articles, parse_date, sentences
+from ingest.text import extract_articles, parse_date, sentence_spans
 
 MAX_WORDS = 160
 
@@ -41,13 +41,15 @@ def _windows(paragraph: str) -> list[str]:
     """Cut a long paragraph into runs of whole sentences of at most MAX_WORDS words."""
     if len(paragraph.split()) <= MAX_WORDS:
         return [paragraph]
-    windows, current = [], []
-    for sentence in sentences(paragraph):
-        if current and len(" ".join([*current, sentence]).split()) > MAX_WORDS:
-            windows.append(" ".join(current))
-            current = []
-        current.append(sentence)
-    return [*windows, " ".join(current)] if current else windows
+    # Slices of the paragraph itself, so that each window stays verbatim.
+    windows, start, end = [], None, 0
+    for s, e in sentence_spans(paragraph):
+        if start is not None and len(paragraph[start:e].split()) > MAX_WORDS:
+            windows.append(paragraph[start:end])
+            start = None
+        start = s if start is None else start
+        end = e
+    return [*windows, paragraph[start:end]] if start is not None else windows
 
 
 def _title(paragraphs: list[str]) -> str | None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.kinds import kind_from_label
 from ingest.parsers import ParseContext, Parser
-from ingest.parsers.kinds import kind_from_label
 from ingest.records import Kind
 from ingest.states import split_trailing_state
 from ingest.text import extract_articles, parse_date, unquote

@@ -9,8 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.kinds import kind_from_label, kind_from_wording
 from ingest.parsers import ParseContext, Parser
-from ingest.parsers.kinds import kind_from_label, kind_from_wording
 from ingest.records import Kind
 from ingest.sources import BUNDLED_CORPUS, TREATY_INDEX_NAME, TreatyEntry, nearest, treaty_index
 from ingest.text import QUOTES, extract_articles, parse_date, unquote
@@ -29,7 +29,9 @@ def untc_treaty(file: Path) -> TreatyEntry | None:
 
 def _treaty_fields(ctx: ParseContext) -> dict[str, str | None]:
     entry = untc_treaty(ctx.file)
-    return {"treaty": entry.title if entry else None, "source_url": entry.url if entry else None}
+    if not entry:
+        return {"treaty": None, "source_url": None}
+    return {"treaty": entry.title, "source_url": entry.url, "treaty_adopted": entry.adopted}
 
 
 # --- declaration files --------------------------------------------------------------

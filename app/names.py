@@ -1,0 +1,406 @@
+"""Resolving the names people give treaties and states to the names the corpus uses.
+
+Treaties are resolved from the catalogue's own titles, so that a treaty nobody listed
+is still found by the words of its title in any order, its year, or an acronym of its
+title. Aliases that share little with a title ("Budapest Convention", "CAT") are data
+(`aliases.toml`), not code. A phrase that fits several treaties resolves to all of
+them; a named treaty that fits none is reported as absent, never replaced by another."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from ingest.errors import ConfigError
+from ingest.sources import ALIASES_NAME, BUNDLED_CORPUS
+
+# --- the data file --------------------------------------------------------------------
+
+
+class NameData(BaseModel):
+    """The tables of `aliases.toml` (see the bundled file for what each holds)."""
+
+    treaties: dict[str, list[str]] = {}
+    states: dict[str, list[str]] = {}
+    word_forms: dict[str, str] = {}
+
+    def merged(self, other: NameData) -> NameData:
+        treaties = {t: [*self.treaties.get(t, []), *a] for t, a in other.treaties.items()}
+        states = {c: [*self.states.get(c, []), *a] for c, a in other.states.items()}
+        return NameData(
+            treaties=self.treaties | treaties,
+            states=self.states | states,
+            word_forms=self.word_forms | other.word_forms,
+        )
+
+
+@cache
+def _read(path: Path) -> NameData:
+    try:
+        return NameData.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ConfigError(f"{path}: not a valid aliases file ({exc}); fix it or remove it.") from exc
+
+
+def load_names(corpus_dir: Path | None = None) -> NameData:
+    """The bundled aliases, plus those of the configured corpus folder if it has its own."""
+    data = _read(BUNDLED_CORPUS / ALIASES_NAME)
+    if corpus_dir is not None:
+        own = corpus_dir / ALIASES_NAME
+        if own.is_file() and own.resolve() != (BUNDLED_CORPUS / ALIASES_NAME).resolve():
+            data = data.merged(_read(own))
+    return data
+
+
+# --- exact names ------------------------------------------------------------------------
+
+Span = tuple[int, int]
+
+
+def overlaps(span: Span, taken: Iterable[Span]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in taken)
+
+
+def _pattern(variants: Iterable[str], flags: int) -> re.Pattern[str] | None:
+    ordered = sorted(set(variants), key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(v) for v in ordered)})(?!\w)", flags)
+
+
+@dataclass
+class Gazetteer:
+    """Variant spelling -> targets, matched longest-first without overlaps."""
+
+    targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # short acronyms: case-sensitive
+
+    def add(self, variant: str, targets: tuple[str, ...], *, exact: bool = False) -> None:
+        """`exact`: matched only as spelled (derived acronyms); short capitals always are."""
+        variant = " ".join(variant.split())
+        table, key = (
+            (self.exact, variant)
+            if exact or (len(variant) <= 5 and variant.replace(".", "").isupper())
+            else (self.targets, variant.lower())
+        )
+        # A name of several targets means all of them ("Moldova" spelt two ways in the sources).
+        table[key] = tuple(dict.fromkeys(table.get(key, ()) + targets))
+
+    def find(self, text: str, taken: list[Span]) -> list[tuple[Span, str, tuple[str, ...]]]:
+        """(span, mention, targets) in order of appearance, outside the `taken` spans,
+        which are extended with the spans found."""
+        found = []
+        for table, folded in ((self.targets, True), (self.exact, False)):
+            pattern = _pattern(table, re.I if folded else 0)
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                if overlaps(m.span(), taken):
+                    continue
+                taken.append(m.span())
+                key = " ".join((m.group(0).lower() if folded else m.group(0)).split())
+                found.append((m.span(), m.group(0), table[key]))
+        return sorted(found)
+
+
+# --- treaties by the words of their titles ------------------------------------------------
+
+# Words that make a phrase name a treaty; the first one in a title says what it is.
+HEADS = frozenset(
+    "convention covenant protocol treaty agreement charter statute constitution pact amendment annex".split()
+)
+# Instruments that belong to another: "Protocol to ...", "Amendment to ...", "Annex IX ... to ...".
+_SUBSIDIARY = frozenset({"protocol", "amendment", "annex"})
+# Words of titles that tell no treaty from another.
+_GENERIC = HEADS | frozenset(
+    """international treaties the of on and to for in a an against relating all forms other
+    with from by at as or its their concerning establishing amending certain between article articles
+    paragraph""".split()
+)
+# Where a treaty's name stops: the question goes on with what it asks.
+_STOP_BEFORE = frozenset(
+    """the a an to under of in on by with did does do has have had what which when who whom how and or for
+    this that these those its their is are was were about regarding concerning per""".split()
+)
+_STOP_AFTER = frozenset(
+    """did does do has have had is are was were what which when who whom how why make made makes say says said
+    that this these those apply applies applied mean means reserve reserved declare declared object objected
+    ratify ratified sign signed accede acceded join joined regarding about with respect""".split()
+)
+_CONNECTORS = frozenset("on of for against relating concerning establishing amending to".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d{4}")
+_YEAR = re.compile(r"^(?:1[6-9]|20)\d\d$")
+# Capitalised letters standing alone (no lower-case neighbours): an acronym such as "ICESCR".
+ACRONYM = re.compile(r"(?<![\w-])[A-Z]{2,8}(?:-[A-Z0-9]{1,4})?(?![\w-])")
+
+
+def acronyms(title: str) -> set[str]:
+    """Acronyms people make of a title: 'International Covenant on Civil and Political
+    Rights' -> ICCPR; 'Convention on the Elimination of All Forms of Discrimination
+    against Women' -> CEDAW (the filler words 'all forms of' skipped)."""
+    name = re.split(r",\s*(?:\d{4}|as amended)", title)[0]
+    found = set()
+    filler = {"of", "the", "and", "on", "to", "in", "for", "a", "an", "with"}
+    for skip in (filler, filler | {"all", "forms", "other"}):
+        letters = "".join(w[0] for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in skip).upper()
+        if 3 <= len(letters) <= 7:
+            found.add(letters)
+            if letters.startswith("UN") and len(letters) > 4:
+                found.add(letters[2:])
+    return found
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    words = [w.lower() for w in _WORD.findall(text) if w.lower() not in {"the", "a", "an"}]
+    return set(itertools.pairwise(words))
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    start: int
+    end: int
+    stop_after: bool = False  # the word ended with ?, ; or similar
+
+
+@dataclass(frozen=True)
+class TreatyMention:
+    """A phrase of the question that names a treaty, and the titles it may mean:
+    none (a treaty the corpus does not hold), one, or several (ambiguous)."""
+
+    span: Span
+    text: str
+    titles: tuple[str, ...]
+
+
+class TreatyNames:
+    """Resolves treaty names against the titles of one catalogue."""
+
+    def __init__(self, titles: dict[str, str | None], data: NameData) -> None:
+        """`titles`: each title the corpus holds -> its place and date of adoption, if known."""
+        self.word_forms = data.word_forms
+        self.titles = list(titles)
+        self.stems = {t: set(self._stems(t)) for t in self.titles}
+        # "The Espoo Convention", "a Vienna Convention": the place of adoption names a treaty too.
+        self.places = {t: set(self._stems(re.split(r"\d", titles[t] or "")[0])) for t in self.titles}
+        df = Counter(s for t in self.titles for s in self.stems[t] | self.places[t])
+        self.idf = {s: math.log((len(self.titles) + 1) / (n + 0.5)) for s, n in df.items()}
+        self.years = {t: set(re.findall(r"\b(?:1[6-9]|20)\d\d\b", f"{t} {titles[t] or ''}")) for t in titles}
+        self.subsidiary = {t: self._head(t) in _SUBSIDIARY for t in self.titles}
+        self.gazetteer = Gazetteer()
+        known = set(self.titles)
+        for title in self.titles:
+            self.gazetteer.add(title, (title,))
+            for acronym in acronyms(title):
+                self.gazetteer.add(acronym, (title,), exact=True)
+        for title, aliases in data.treaties.items():
+            # A title spelt a little differently in the corpus is still found by its words;
+            # one it does not hold is marked "!": its aliases name an absent treaty.
+            spelt = (title,) if title in known else self.resolve(title)
+            target = spelt if len(spelt) == 1 else (f"!{title}",)
+            for alias in [title, *aliases]:
+                self.gazetteer.add(alias, target)
+
+    def _stems(self, text: str) -> list[str]:
+        from app.lexical import stem
+
+        words = []
+        for word in _WORD.findall(text):
+            word = word.lower().removesuffix("'s").removesuffix("’s").rstrip("'’")
+            words += self.word_forms.get(word, word).split()
+        kept = [w for w in words if not {w, w.removesuffix("s")} & _GENERIC and not _YEAR.match(w)]
+        return stem(kept)
+
+    @staticmethod
+    def _head(title: str) -> str | None:
+        return next((w for w in re.findall(r"[a-z]+", title.lower()) if w in HEADS), None)
+
+    def find(self, question: str, taken: list[Span]) -> list[TreatyMention]:
+        """The treaties the question names, in order; `taken` (spans of other names)
+        is extended with the spans used."""
+        exact = self.gazetteer.find(question, taken)
+        by_words = self._by_title_words(question, taken, exact)
+        # A phrase that resolves replaces the exact names inside it ("ICCPR optional protocol").
+        resolved = [m.span for m in by_words if m.titles]
+        mentions = [
+            # A known name of a treaty the corpus does not hold is reported by its title.
+            TreatyMention(span, text, present)
+            if (present := tuple(t for t in targets if not t.startswith("!")))
+            else TreatyMention(span, targets[0].lstrip("!"), ())
+            for span, text, targets in exact
+            if not overlaps(span, resolved)
+        ]
+        return sorted(mentions + by_words, key=lambda m: m.span)
+
+    def _by_title_words(
+        self, question: str, taken: list[Span], exact: list[tuple[Span, str, tuple[str, ...]]]
+    ) -> list[TreatyMention]:
+        # Exact names stand for their title's words, so "ICCPR optional protocol" reads
+        # as the protocol's title; other names taken (states) end a phrase.
+        named = {span: targets for span, _, targets in exact}
+        tokens: list[_Token] = []
+        for m in _WORD.finditer(question):
+            if overlaps(m.span(), taken) and not overlaps(m.span(), named):
+                tokens.append(_Token("", m.start(), m.end(), stop_after=True))
+            else:
+                ends = bool(re.match(r"\s*[?;!]", question[m.end() :]))
+                tokens.append(_Token(m.group(0), m.start(), m.end(), ends))
+        found: list[TreatyMention] = []
+        for i, token in enumerate(tokens):
+            if not _is_head(token.word) or overlaps((token.start, token.end), [m.span for m in found]):
+                continue
+            first, last = self._phrase(tokens, i)
+            mention = self._resolve_phrase(question, tokens, first, i, last, named)
+            if mention is not None:
+                taken.append(mention.span)
+                found.append(mention)
+        return found
+
+    def _resolve_phrase(
+        self,
+        question: str,
+        tokens: list[_Token],
+        first: int,
+        head: int,
+        last: int,
+        named: dict[Span, tuple[str, ...]],
+    ) -> TreatyMention | None:
+        """The longest reading of the phrase that fits a title, shortened from its end
+        ("the 1953 Protocol for ... the Poppy Plant took effect"); the phrase itself,
+        fitting no title, when it names a treaty the corpus does not hold; None when it
+        is no name ("the Convention") or only repeats an exact name."""
+        outer: Span = (tokens[first].start, tokens[last].end)
+        context = question[: outer[0]] + " " + question[outer[1] :]
+        years = _years(question[outer[0] : outer[1]])  # a year given holds for every reading
+        for end in range(last, head - 1, -1):
+            span = (tokens[first].start, tokens[end].end)
+            covered = [s for s in named if overlaps(s, [span])]
+            if covered and all(s[0] <= span[0] and span[1] <= s[1] for s in covered):
+                return None  # one exact name, already resolved
+            own = " ".join(t.word for t in tokens[first : end + 1] if not overlaps((t.start, t.end), named))
+            titles = [t.lstrip("!") for s in covered for t in named[s]]
+            if not self._stems(own + " " + " ".join(titles)) and not years:
+                if end == last:
+                    return None  # "the Convention", "this treaty": no name
+                continue
+            if found := self.resolve(own, titles, context, years):
+                # The name ends with its last word that is the title's ("... against
+                # Cybercrime opened for signature": the rest is the question's).
+                words = set().union(*(self.stems[t] | self.places[t] for t in found))
+                while end > head and not (
+                    overlaps((tokens[end].start, tokens[end].end), named)
+                    or _YEAR.match(tokens[end].word)
+                    or set(self._stems(tokens[end].word)) & words
+                ):
+                    end -= 1
+                span = (tokens[first].start, tokens[end].end)
+                return TreatyMention(span, question[span[0] : span[1]], found)
+        if any(named[s] for s in named if overlaps(s, [outer])):
+            return None  # the exact name inside stands; the other words add nothing known
+        # Named but not held: report the name as far as it looks like one.
+        end = max(
+            (j for j in range(head, last + 1) if tokens[j].word[:1].isupper() or _YEAR.match(tokens[j].word)),
+            default=head,
+        )
+        return TreatyMention(
+            (tokens[first].start, tokens[end].end), question[tokens[first].start : tokens[end].end], ()
+        )
+
+    @staticmethod
+    def _phrase(tokens: list[_Token], head: int) -> tuple[int, int]:
+        """The words around a head word that may belong to the treaty's name: the run
+        of words before it ("the 1971 psychotropics convention") and, after a
+        connector ("convention on ..."), the words up to where the question goes on."""
+        first = head
+        while (
+            first > 0
+            and head - first < 5
+            and tokens[first - 1].word
+            and tokens[first - 1].word.lower() not in _STOP_BEFORE
+            and not tokens[first - 1].stop_after
+        ):
+            first -= 1
+        last = head
+        if not tokens[head].stop_after and head + 1 < len(tokens):
+            nxt = tokens[head + 1].word.lower()
+            if nxt in _CONNECTORS or _YEAR.match(nxt) or nxt in HEADS:
+                while (
+                    last + 1 < len(tokens)
+                    and last - head < 14
+                    and tokens[last + 1].word
+                    and tokens[last + 1].word.lower() not in _STOP_AFTER
+                    and not tokens[last].stop_after
+                ):
+                    last += 1
+        # Trailing connectors are not part of the name.
+        while last > head and tokens[last].word.lower() in _CONNECTORS | {"the", "and", "a"}:
+            last -= 1
+        return first, last
+
+    def resolve(
+        self, phrase: str, titles: Iterable[str] = (), context: str = "", years: set[str] | None = None
+    ) -> tuple[str, ...]:
+        """The titles a treaty phrase fits best (exact names in it given as `titles`;
+        the rest of the question as `context`, which only breaks ties; the `years` it
+        gives, if not those in `phrase`); () for none."""
+        asked = set(self._stems(" ".join([phrase, *titles])))
+        years = _years(phrase) if years is None else years
+        said = [w.lower().removesuffix("s") for w in _WORD.findall(phrase)]  # "protocols" too
+        subsidiary = bool(set(said) & (_SUBSIDIARY | {"optional"}))
+        head = next((w for w in said if w in HEADS), None)
+        around = set(self._stems(context)) - asked
+        unknown = math.log(len(self.titles) + 1)
+        weight = sum(self.idf.get(s, unknown) for s in asked)
+        scored = []
+        for title in self.titles:
+            if years and not years & self.years[title]:
+                continue
+            # A protocol is not its convention, nor the reverse.
+            if self.subsidiary[title] != subsidiary:
+                continue
+            words = self.stems[title] | self.places[title]
+            if asked & words and not asked & self.stems[title] and self._head(title) != head:
+                continue  # by the place alone, only a treaty of the kind named: "the Espoo Convention"
+            score = sum(self.idf[s] for s in asked & words)
+            # Most of what the phrase says must be in the title: "Rome Statute of the
+            # International Criminal Court" is not the one title that says "Court".
+            if asked and score < 0.6 * weight:
+                continue
+            hint = sum(self.idf[s] for s in around & self.stems[title])
+            coverage = (score + hint) / (sum(self.idf[s] for s in self.stems[title]) or 1)
+            scored.append((score, hint, coverage, title))
+        if not scored:
+            return ()
+        best = max(s for s, *_ in scored)
+        top = [c for c in scored if c[0] >= best - 1e-9]
+        hint = max(h for _, h, *_ in top)
+        top = [c for c in top if c[1] >= hint - 1e-9]
+        # Words in the title's own order decide between titles with the same words
+        # ("convention against cybercrime", not "convention on cybercrime").
+        said_pairs = _pairs(" ".join([phrase, *titles]))
+        order = {t: len(said_pairs & _pairs(t)) for *_, t in top}
+        top = [c for c in top if order[c[3]] == max(order.values())]
+        # A title the question spells out completely, in its own order, wins over longer
+        # ones sharing its words ("Optional Protocol to the ICCPR" over the Second one);
+        # otherwise all stay ("the cybercrime convention" is either of two).
+        complete = [t for *_, c, t in top if c >= 0.99 and _pairs(t) <= said_pairs]
+        return tuple(complete or (t for *_, t in top))
+
+
+def _is_head(word: str) -> bool:
+    """'Convention', 'agreements', 'treaties'."""
+    word = word.lower()
+    return word in HEADS or word.removesuffix("s") in HEADS or word == "treaties"
+
+
+def _years(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text) if _YEAR.match(w)}

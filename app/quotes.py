@@ -1,0 +1,164 @@
+"""Choosing the words of a record that answer a question, and how well they do.
+
+One scorer serves every answerer (extractive and LLM): it reads a record as
+segments — the sentences under each article or numbered item of a treaty record,
+groups of sentences of a passage — picks the segment that answers the question's
+topic and article, and quotes it verbatim. Its relevance, which decides whether
+to decline, weighs meaning and shared words together with what the record is
+known to concern (party, treaty, article)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.catalogue import article_matches
+from app.lexical import tokenize
+from ingest.embedding import Embedder
+from ingest.records import Record
+from ingest.text import QUOTES, extract_articles, sentence_spans
+
+MAX_QUOTE_WORDS = 90  # a segment longer than this is quoted from its best sentence on
+SHORT_SENTENCE = 15  # words: a sentence this short rarely says all that answers
+# A sentence that goes on from the one before it.
+_GOES_ON = re.compile(
+    r"^\W{0,3}(?:therefore|thus|hence|accordingly|consequently|however|nevertheless|further(?:more)?|also"
+    r"|moreover|in\s+(?:this|that|such)\s+(?:case|respect)|these|this|such|they|it)\b",
+    re.I,
+)
+# An item of a treaty record begins with its article or number: "Article 10", "2.", "(b)".
+_ITEM_START = re.compile(r"^\W{0,3}(?:articles?\s+\d|\(?\d{1,2}[.)]\s*\D|\([a-z]\)\s)", re.I)
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str  # a verbatim slice of the record
+    relevance: float  # how well the record answers the question's topic (the decline threshold's scale)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a quote must answer: the question, its topic (the question without names)
+    and the articles it names."""
+
+    question: str
+    topic: str = ""
+    articles: tuple[str, ...] = ()
+
+
+class QuoteScorer:
+    """Made for one question: texts it has embedded are kept, not embedded again."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of the texts, each embedded once for this question."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            self._vectors.update(zip(missing, self.embedder.encode(missing), strict=True))
+        return np.array([self._vectors[t] for t in texts])
+
+    def similarity(self, a: str, b: str) -> float:
+        va, vb = self.encode([a, b])
+        return float(va @ vb)
+
+    def quote(self, asked: Asked, record: Record) -> Quote:
+        """The segment of the record that best answers, quoted verbatim (from its best
+        sentence on when it is long), and the record's relevance to the topic."""
+        spans = sentence_spans(record.text)
+        texts = [record.text[s:e] for s, e in spans]
+        topic = asked.topic or asked.question
+        vectors = self.encode([asked.question, topic, *texts])
+        # Shared words of the topic: the names of the party and treaty are in every sentence.
+        overlap = np.array([_stem_overlap(topic, t) for t in texts])
+        regions = _article_regions(texts)
+        on_article = np.array([_article_fit(asked.articles, arts) for arts in regions])
+        scores = vectors[2:] @ vectors[0] + 0.5 * overlap + 0.3 * on_article
+        best = int(np.argmax(scores))
+        first, last = _segment(texts, regions, best)
+        content = [i for i, t in enumerate(texts) if not _is_heading(t)] or list(range(len(texts)))
+        relevance = float(np.max(vectors[2:][content] @ vectors[1])) + 0.5 * _stem_overlap(topic, record.text)
+        start, end = spans[first][0], spans[last][1]
+        # Quote marks left over from a neighbouring item ("” “The Grand Duchy ...") are not quoted.
+        while start < end and record.text[start] in QUOTES + " ":
+            start += 1
+        return Quote(record.text[start:end], relevance)
+
+    def best_quote(self, question: str, record: Record) -> str:
+        return self.quote(Asked(question), record).text
+
+
+def _article_fit(asked: tuple[str, ...], concerned: tuple[str, ...]) -> float:
+    """1 when a sentence concerns the asked article itself (or a part of it), half when
+    only the article it belongs to ("article 14" for 14(3)(e)), else 0."""
+    if any(c == a or c.startswith(a + "(") for a in asked for c in concerned):
+        return 1.0
+    return 0.5 if any(article_matches(a, concerned) for a in asked) else 0.0
+
+
+# "paragraph 3 (e)", "subparagraph (b)": a part of the article the item is about.
+_PART = re.compile(r"\b(?:sub-?)?paragraphs?\s+(\d+)?\s*(?:\(\s*([a-z])\s*\))?", re.I)
+
+
+def _article_regions(texts: list[str]) -> list[tuple[str, ...]]:
+    """The articles each sentence is about: those it names, else those of the item it
+    belongs to (the last sentence before it that begins by naming an article), made
+    precise by the paragraph it names ("paragraph 3 (e)" under article 14: 14(3)(e))."""
+    regions: list[tuple[str, ...]] = []
+    current: tuple[str, ...] = ()
+    for i, text in enumerate(texts):
+        named = extract_articles(text)
+        if named and (re.match(r"^\W{0,3}articles?\b", text, re.I) or len(set(named)) == 1):
+            current = named
+        if not named and len(current) == 1:
+            # A sentence cut before "(e)" still names it: look at the start of the next one.
+            following = text + " " + (texts[i + 1][:12] if i + 1 < len(texts) else "")
+            parts = [
+                current[0] + "".join(f"({p})" for p in m.groups() if p)
+                for m in _PART.finditer(following)
+                if any(m.groups())
+            ]
+            named = tuple(parts)
+        regions.append(named or current)
+    return regions
+
+
+def _segment(texts: list[str], regions: list[tuple[str, ...]], best: int) -> tuple[int, int]:
+    """The sentences to quote around the best one: a heading just before it, a list it
+    introduces, a sentence cut in two, and the rest of its item while short."""
+    # A heading just before it, or the sentence it goes on from ("Therefore, it does not ...").
+    first = best - 1 if best and (_is_heading(texts[best - 1]) or _GOES_ON.match(texts[best])) else best
+    last = best
+    length = sum(len(t.split()) for t in texts[first : last + 1])
+    while last + 1 < len(texts):
+        nxt = texts[last + 1]
+        continues = (
+            texts[last].rstrip("\"”'").endswith((":", ";")) or nxt[:1].islower() or nxt[:1] == "("
+        ) and last - best < 3
+        # The rest of an article's item; in text without articles, only after a short sentence.
+        same_item = (
+            (bool(regions[best]) or len(texts[best].split()) < SHORT_SENTENCE)
+            and regions[last + 1] == regions[best]
+            and not _ITEM_START.match(nxt)
+            and not _is_heading(nxt)
+        )
+        if not (continues or same_item) or length + len(nxt.split()) > MAX_QUOTE_WORDS:
+            break
+        last += 1
+        length += len(nxt.split())
+    return first, last
+
+
+def _is_heading(sentence: str) -> bool:
+    """Datelines and headings ("BAKU, February 10.", "Article 10") say where, not what."""
+    return len(sentence.split()) <= 6
+
+
+def _stem_overlap(topic: str, text: str) -> float:
+    """Share of the topic's word stems (stop words aside) found in the text."""
+    asked, found = tokenize([topic, text])
+    return len(set(asked) & set(found)) / len(set(asked)) if asked else 0.0

@@ -1,0 +1,165 @@
+"""Questions about a treaty the code was never built against (tests/fixtures/unseen),
+asked the way people ask them, through the real store and embedding model: names
+resolved from the catalogue's own titles, kinds as evidence, the segment that
+answers quoted, declines decided on evidence, complete lists."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.assistant import Assistant
+from app.config import Settings
+from app.results import Answer
+
+FIXTURE = Path(__file__).parent / "fixtures" / "unseen"
+SONGBIRDS = "Convention on the Conservation of Migratory Songbirds"
+PROTOCOL = f"Optional Protocol to the {SONGBIRDS} concerning Wetland Habitats"
+NORTHERN = "Agreement establishing the Northern Development Bank"
+SOUTHERN = "Agreement establishing the Southern Development Bank"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    corpus = tmp_path_factory.mktemp("unseen") / "corpus"
+    shutil.copytree(FIXTURE, corpus)
+    assistant = Assistant(Settings(data_dir=corpus.parent / "data", corpus_dir=corpus))
+    report = assistant.ingest()
+    assert not report.failed, report.failed
+    return assistant
+
+
+def cited(answer: Answer) -> set[tuple[str | None, str | None, str]]:
+    return {(c.party, c.treaty, c.kind) for c in answer.citations}
+
+
+def quotes_are_verbatim(answer: Answer) -> bool:
+    return all(c.quote and c.quote in c.text for c in answer.citations)
+
+
+# --- treaty names as people say them -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "the songbird convention",
+        "the Lisbon convention of 1987",
+        "the 1987 migratory songbirds treaty",
+        "the Convention on Migratory Songbirds",
+        "the Songbirds Conservation Convention",
+        "the CCMS",
+    ],
+)
+def test_a_treaty_nobody_listed_is_found_by_the_words_of_its_title(unseen: Assistant, name: str) -> None:
+    answer = unseen.ask(f"What did Portugal declare under {name}?")
+    assert not answer.abstained, answer.answer
+    assert cited(answer) == {("Portugal", SONGBIRDS, "declaration")}
+
+
+def test_a_protocol_is_not_its_convention(unseen: Assistant) -> None:
+    answer = unseen.ask("What did Norway declare under the songbirds protocol?")
+    assert {c.treaty for c in answer.citations} == {PROTOCOL}
+    convention = unseen.understand("What did Norway declare under the songbird convention?")
+    assert convention.treaties == (SONGBIRDS,)
+
+
+def test_titles_a_word_apart_are_never_silently_picked(unseen: Assistant) -> None:
+    # Of the two, the one Iceland has records of.
+    assert unseen.understand("What did Iceland declare under the development bank agreement?").treaties == (
+        NORTHERN,
+    )
+    both = unseen.understand("What do the development bank agreements say about loans?")
+    assert set(both.treaties) == {NORTHERN, SOUTHERN}
+    answer = unseen.ask("What did Peru declare under the Southern Development Bank agreement?")
+    assert cited(answer) == {("Peru", SOUTHERN, "declaration")}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Chile reserve under the XQZP?",
+        "What did Chile reserve under the Aarhus Convention?",
+        "What did Chile declare under the Lisbon convention of 1999?",
+    ],
+)
+def test_a_named_treaty_that_cannot_be_resolved_is_never_answered_from_another(
+    unseen: Assistant, question: str
+) -> None:
+    answer = unseen.ask(question)
+    assert answer.abstained and not answer.citations, answer.answer
+
+
+def test_a_place_that_is_no_party_is_a_word_to_search_for(unseen: Assistant) -> None:
+    answer = unseen.ask("Does the songbird convention apply in the Azores?")
+    assert not answer.abstained, answer.answer
+    assert ("Portugal", SONGBIRDS, "declaration") in cited(answer)
+
+
+# --- kinds are evidence ----------------------------------------------------------------------
+
+
+def test_a_record_called_by_another_kind_is_found_and_named_for_what_it_is(unseen: Assistant) -> None:
+    answer = unseen.ask("What reservation did Japan make about habitats under the songbird convention?")
+    assert cited(answer) == {("Japan", SONGBIRDS, "understanding")}
+    assert "recorded as an understanding" in answer.answer
+
+
+# --- the segment that answers ------------------------------------------------------------------
+
+
+def test_the_quote_is_the_part_of_a_long_record_about_the_asked_article(unseen: Assistant) -> None:
+    answer = unseen.ask("What did Ghana say about article 17(2) of the songbird convention?")
+    (citation,) = answer.citations
+    assert citation.party == "Ghana" and quotes_are_verbatim(answer)
+    assert "accepts arbitration only" in citation.quote
+    assert "register of ringing stations" not in citation.quote and "budget" not in citation.quote
+
+
+# --- declining on evidence, not wording ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "party"),
+    [
+        ("Did Portugal limit where the songbird convention applies?", "Portugal"),
+        ("Can Norway's hunters still take ptarmigan under the songbird treaty?", "Norway"),
+        ("Who hands out permits to export live birds in Chile under the songbird convention?", "Chile"),
+    ],
+)
+def test_a_paraphrase_is_answered_from_the_record_it_describes(
+    unseen: Assistant, question: str, party: str
+) -> None:
+    answer = unseen.ask(question)
+    assert not answer.abstained, answer.answer
+    assert party in {c.party for c in answer.citations}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Brazil declare under the songbird convention?",  # no record of Brazil
+        "What reservation did Kenya make to article 30 of the songbird convention?",  # nobody did
+        "Did Norway withdraw its ptarmigan reservation in 2022?",  # after the sources' date
+        "What is the verbatim text of the decision to move the songbird secretariat to Geneva?",
+        "What is the best recipe for a lemon cake?",
+    ],
+)
+def test_what_the_sources_do_not_hold_is_declined(unseen: Assistant, question: str) -> None:
+    answer = unseen.ask(question)
+    assert answer.abstained and not answer.citations, answer.answer
+
+
+# --- complete lists ------------------------------------------------------------------------------
+
+
+def test_a_list_names_every_state_whose_record_concerns_the_article(unseen: Assistant) -> None:
+    answer = unseen.ask("Which states made reservations to article 9 of the songbird convention?")
+    # Chile writes "paragraph 2 of article 9", Norway "article 9 (2)", Kenya "Articles 9 and 29"
+    # (a declaration, listed as such).
+    assert {c.party for c in answer.citations} == {"Chile", "Norway", "Kenya"}
+    assert "Kenya (declaration)" in answer.answer
