@@ -20,12 +20,13 @@ from ingest.embedding import Embedder
 from ingest.records import Record
 from ingest.text import QUOTES, extract_articles, sentence_spans
 
-MAX_QUOTE_WORDS = 90  # a segment longer than this is quoted from its best sentence on
+MAX_QUOTE_WORDS = 120  # a segment longer than this is quoted from its best sentence on
 SHORT_SENTENCE = 15  # words: a sentence this short rarely says all that answers
 # A sentence that goes on from the one before it.
 _GOES_ON = re.compile(
-    r"^\W{0,3}(?:therefore|thus|hence|accordingly|consequently|however|nevertheless|further(?:more)?|also"
-    r"|moreover|in\s+(?:this|that|such)\s+(?:case|respect)|these|this|such|they|it)\b",
+    r"^\W{0,3}(?:therefore|thus|hence|accordingly|consequently|however|nevertheless|these|this|such|they|it"
+    r"|in\s+(?:this|that|such)\s+(?:case|respect|regard)"
+    r"|(?:concerning|regarding|as\s+regards|with\s+regard\s+to|in\s+respect\s+of)\s+(?:to\s+)?(?:this|that|these|such))\b",
     re.I,
 )
 # An item of a treaty record begins with its article or number: "Article 10", "2.", "(b)".
@@ -130,14 +131,23 @@ def _article_regions(texts: list[str]) -> list[tuple[str, ...]]:
 def _segment(texts: list[str], regions: list[tuple[str, ...]], best: int) -> tuple[int, int]:
     """The sentences to quote around the best one: a heading just before it, a list it
     introduces, a sentence cut in two, and the rest of its item while short."""
-    # A heading just before it, or the sentence it goes on from ("Therefore, it does not ...").
-    first = best - 1 if best and (_is_heading(texts[best - 1]) or _GOES_ON.match(texts[best])) else best
+    # A heading just before it, the sentence it goes on from ("Therefore, it does not ..."),
+    # or the lead-in of the list it is an item of ("... will permit: (i) the use of ...").
+    lead_in = best and texts[best - 1].rstrip("\"”'").endswith(":")
+    first = (
+        best - 1
+        if best and (_is_heading(texts[best - 1]) or _GOES_ON.match(texts[best]) or lead_in)
+        else best
+    )
     last = best
     length = sum(len(t.split()) for t in texts[first : last + 1])
     while last + 1 < len(texts):
         nxt = texts[last + 1]
         continues = (
-            texts[last].rstrip("\"”'").endswith((":", ";")) or nxt[:1].islower() or nxt[:1] == "("
+            texts[last].rstrip("\"”'").endswith((":", ";"))
+            or nxt[:1].islower()
+            or nxt[:1] == "("
+            or _GOES_ON.match(nxt)  # "It is understood that this matter ..."
         ) and last - best < 3
         # The rest of an article's item; in text without articles, only after a short sentence.
         same_item = (

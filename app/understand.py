@@ -125,11 +125,13 @@ class QuestionReader:
                 # A state the corpus has no record of maps to its own name, marked absent.
                 self.parties.add(name, tuple(by_code.get(code, [])) or (f"!{name}",))
         self.treaties = TreatyNames(catalogue.adopted, names)
+        self.catalogue = catalogue
 
     def read(self, question: str) -> Understanding:
         taken: list[Span] = []
         mentions = self.treaties.find(question, taken)
-        groups, absent_parties = self._parties(question, taken)
+        treaties_named = tuple(t for m in mentions for t in m.titles)
+        groups, absent_parties = self._parties(question, taken, treaties_named)
         parties = tuple(dict.fromkeys(p for group in groups for p in group))
         treaties = tuple(dict.fromkeys(t for m in mentions for t in m.titles))
         absent_treaties = [m.text for m in mentions if not m.titles]
@@ -171,11 +173,13 @@ class QuestionReader:
         )
 
     def _parties(
-        self, question: str, taken: list[Span]
+        self, question: str, taken: list[Span], treaties: tuple[str, ...]
     ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
         """Parties named (grouped by name), and states named that the corpus has no record
-        of; a place the corpus has no record of ("in Hong Kong") stays in the topic as a word."""
-        present: list[tuple[str, ...]] = []
+        of. A place the corpus has no record of ("in Hong Kong"), and of several parties
+        named those with no record for the treaties named ("can the United Nations buy
+        land in Lithuania under ..."), stay in the topic as words."""
+        present: list[tuple[Span, tuple[str, ...]]] = []
         absent: list[str] = []
         for span, _, targets in self.parties.find(question, taken):
             if all(t.startswith("!") for t in targets):
@@ -184,8 +188,18 @@ class QuestionReader:
                     continue
                 absent += [t[1:] for t in targets]
             else:
-                present.append(tuple(t for t in targets if not t.startswith("!")))
-        return tuple(dict.fromkeys(present)), tuple(dict.fromkeys(absent))
+                present.append((span, tuple(t for t in targets if not t.startswith("!"))))
+        holding = [
+            (span, group)
+            for span, group in present
+            if any(self.catalogue.kinds_of(p, t) for p in group for t in treaties)
+        ]
+        if treaties and holding and len(holding) < len(present):
+            for span, group in present:
+                if (span, group) not in holding:
+                    taken.remove(span)
+            present = holding
+        return tuple(dict.fromkeys(group for _, group in present)), tuple(dict.fromkeys(absent))
 
 
 def _articles(question: str) -> tuple[str, ...]:
