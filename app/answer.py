@@ -246,8 +246,14 @@ class ExtractiveAnswerer:
         self, draft: Draft, u: Understanding, scope: Scope, found: list[Record], prefix: str
     ) -> bool:
         content = Scope(scope.parties, scope.treaties, articles=u.articles, exclude=NOT_CONTENT)
-        found = self.catalogue.within(content, found)
-        if self._wants_all(u, scope):
+        # Records the conversation points at ("the second one") come first.
+        pinned = [
+            self.catalogue.records[self.catalogue.position[i]]
+            for i in u.pinned
+            if i in self.catalogue.position
+        ]
+        found = self.catalogue.within(content, [*pinned, *(r for r in found if r.id not in u.pinned)])
+        if self._wants_all(u, scope) and not u.pinned:
             # A party's own records, of the kind asked or else of the others; news is not listed.
             records = self.catalogue.select(replace(content, kinds=u.kinds)) or [
                 r for r in self.catalogue.select(content) if r.kind is not Kind.PASSAGE
@@ -260,20 +266,23 @@ class ExtractiveAnswerer:
         if u.kind_asked:
             found = [r for r in found if may_be(r.kind, r.text, u.kinds)]
         asked = Asked(u.question, u.topic, u.articles)
-        candidates = [(r, self.scorer.quote(asked, r)) for r in found[:RERANK]]
+        # The record the conversation points at is the one asked about, if it is in scope.
+        compared = [r for r in found if r.id in u.pinned] or found[:RERANK]
+        candidates = [(r, self.scorer.quote(asked, r)) for r in compared]
         # A record of the party and treaty asked about that concerns the article asked about,
         # or any of theirs when nothing more is asked ("what did X declare under Y?"), is
         # evidence enough, whatever words the question uses.
         named = bool(scope.parties and scope.treaties)
 
         def floor(record: Record, quote: Quote) -> float:
-            specific = bool(u.articles or not u.topic_terms)
+            specific = bool(u.articles or not u.topic_terms or record.id in u.pinned)
             if not named:
                 return self.min_score
             if record.kind is Kind.PASSAGE:
                 # News about the party and treaty counts as theirs only where it speaks of the
-                # kind of record asked for, and nothing more is asked.
-                speaks = bool(set(kinds_named(quote.text)) & set(u.kinds)) and not u.topic_terms
+                # kind of record or the act (ratified, signed) asked about, and nothing more is asked.
+                act = bool(u.status_facts) and _names_party_and_act(u, record, quote)
+                speaks = (bool(set(kinds_named(quote.text)) & set(u.kinds)) or act) and not u.topic_terms
                 return self.min_score - SPECIFIC_EASING if speaks else self.min_score
             return self.min_score - (SPECIFIC_EASING if specific else NAMED_EASING)
 

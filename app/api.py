@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from app.assistant import Assistant
 from app.catalogue import Scope
+from app.conversation import Turn
 from app.limits import Guard
 from app.results import Answer
 from ingest.records import Kind
@@ -19,6 +20,12 @@ class AskRequest(BaseModel):
     treaty: str | None = Field(None, description="Only records of this treaty (title as in the corpus)")
     party: str | None = Field(None, description="Only records of this state or organisation")
     kind: Kind | None = Field(None, description="Only records of this kind")
+    history: list[Turn] = Field(
+        default_factory=list,
+        description="Earlier turns of the conversation, oldest first: each a question, and optionally "
+        "how it was read, the answer and its citations (as this endpoint returned them). A follow-up "
+        "question is completed from them; see resolved_question.",
+    )
 
     def scope(self) -> Scope:
         return Scope(
@@ -48,7 +55,7 @@ def router(assistant: Assistant, guard: Guard, client: Callable[[Request], str])
     def ask(body: AskRequest, request: Request) -> AskResponse:
         """Answer a question from the sources, with numbered citations (or decline)."""
         with guard.admit(client(request)):
-            answer = assistant.ask(body.question, body.scope())
+            answer = assistant.ask(body.question, body.scope(), body.history)
         return AskResponse(question=body.question, **answer.model_dump())
 
     @api.get("/health", response_model=Health, tags=["service"])

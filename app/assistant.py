@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from functools import cached_property
@@ -14,6 +14,7 @@ from typing import Any
 from app.answer import Answerer, ExtractiveAnswerer, abstain, final
 from app.catalogue import Catalogue, Scope
 from app.config import Settings
+from app.conversation import Reading, Turn, check_history, standalone
 from app.coverage import MAX_TREATIES, refusal
 from app.indexes import Indexes
 from app.llm import LLMAnswerer, chat_model
@@ -106,9 +107,14 @@ class Assistant:
             u = _narrowed(u, indexes.catalogue)
         return u
 
-    def stream(self, question: str, filters: Scope = Scope()) -> Iterator[str | Answer]:
-        """Answer text as it is written, then the final Answer, whose citations never change."""
+    def stream(
+        self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = ()
+    ) -> Iterator[str | Answer]:
+        """Answer text as it is written, then the final Answer, whose citations never change.
+        A follow-up is completed from `history` (the earlier turns, oldest first); the
+        Answer then says how it was read (`resolved_question`)."""
         question = _checked(question, self.settings.max_question_chars)
+        check_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         if not looks_english(question):
             yield abstain(NOT_ENGLISH)
             return
@@ -118,7 +124,14 @@ class Assistant:
                 "The store is empty: run `treatyqa ingest` (or `treatyqa serve`, which ingests the "
                 "bundled corpus on first start)."
             )
-        u = self.understand(question, filters, indexes)
+        reading = standalone(question, history, indexes.reader)
+        for event in self._answers(reading, filters, indexes):
+            if isinstance(event, Answer) and reading.question != question:
+                event.resolved_question = reading.question
+            yield event
+
+    def _answers(self, reading: Reading, filters: Scope, indexes: Indexes) -> Iterator[str | Answer]:
+        u = replace(self.understand(reading.question, filters, indexes), pinned=reading.pinned)
         if message := refusal(u, indexes.catalogue):
             yield abstain(message)
             return
@@ -145,8 +158,8 @@ class Assistant:
                 )
             yield event
 
-    def ask(self, question: str, filters: Scope = Scope()) -> Answer:
-        return final(self.stream(question, filters))
+    def ask(self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = ()) -> Answer:
+        return final(self.stream(question, filters, history))
 
     def _retrieve(self, u: Understanding, filters: Scope, retriever: HybridRetriever) -> list[Plan]:
         """One search per treaty when several are named (or one phrase fits several),

@@ -75,7 +75,7 @@ def _print_answer(result: Any) -> None:
 
 
 def _result_json(
-    assistant: Any, qid: Any, question: str | None, problem: str | None = None
+    assistant: Any, qid: Any, question: str | None, problem: str | None = None, history: Any = ()
 ) -> tuple[dict[str, Any], bool]:
     """One --json result; a question that cannot be asked becomes an abstained result
     whose answer says why."""
@@ -84,24 +84,39 @@ def _result_json(
     try:
         if problem:
             raise QuestionError(problem)
-        result, ok = assistant.ask(question or ""), True
+        result, ok = assistant.ask(question or "", history=history), True
     except TreatyQAError as exc:
         result, ok = Answer(answer=f"Error: {exc}", abstained=True), False
     return {"id": qid, "question": question, **result.model_dump(mode="json")}, ok
 
 
-def _read_line(line: str) -> tuple[Any, str | None, str | None]:
-    """(id, question, problem) of one JSONL line."""
+def _read_line(line: str) -> tuple[Any, str | None, str | None, Any]:
+    """(id, question, problem, history) of one JSONL line; `history` is optional: earlier
+    turns, each a question or an object like the API's."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from app.conversation import Turn
+
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
-        return None, None, f"not valid JSON ({exc.msg})"
+        return None, None, f"not valid JSON ({exc.msg})", ()
     if not isinstance(item, dict):
-        return None, None, 'each line needs an object with a string field "question"'
+        return None, None, 'each line needs an object with a string field "question"', ()
     question = item.get("question")
     if not isinstance(question, str):
-        return item.get("id"), None, 'each line needs a string field "question"'
-    return item.get("id"), question, None
+        return item.get("id"), None, 'each line needs a string field "question"', ()
+    problem = '"history" must be a list of questions or {"question": ...} objects'
+    given = item.get("history") or []
+    if not isinstance(given, list):
+        return item.get("id"), question, problem, ()
+    try:
+        history = TypeAdapter(list[Turn]).validate_python(
+            [{"question": t} if isinstance(t, str) else t for t in given]
+        )
+    except ValidationError:
+        return item.get("id"), question, problem, ()
+    return item.get("id"), question, None, history
 
 
 def _ask_file(assistant: Any, fh: IO[str]) -> bool:
@@ -124,7 +139,7 @@ def _ask_file(assistant: Any, fh: IO[str]) -> bool:
     "-f",
     "file",
     type=click.File("r"),
-    help='JSONL file, one {"id", "question"} per line ("-" for stdin).',
+    help='JSONL file, one {"id", "question"} per line, optionally with "history" ("-" for stdin).',
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def ask(question: str | None, file: IO[str] | None, as_json: bool) -> None:
@@ -141,6 +156,45 @@ def ask(question: str | None, file: IO[str] | None, as_json: bool) -> None:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         sys.exit(0 if ok else 1)
     _print_answer(assistant.ask(question))
+
+
+@cli.command()
+def chat() -> None:
+    """Chat in the terminal: follow-up questions are read in the context of the
+    conversation. /new starts a new conversation; Ctrl-D or /quit leaves."""
+    from app.conversation import Turn, bounded
+
+    assistant = _assistant()
+    history: list[Turn] = []
+    click.echo("TreatyQA — ask about treaty declarations, reservations and status.")
+    click.echo("Follow-up questions are read in context; /new starts over, Ctrl-D leaves.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            click.echo()
+            return
+        except KeyboardInterrupt:
+            click.echo()
+            continue
+        if question in ("/quit", "/exit"):
+            return
+        if question == "/new":
+            history = []
+            click.echo("New conversation.")
+            continue
+        if not question:
+            continue
+        try:
+            answer = assistant.ask(question, history=history)
+        except TreatyQAError as exc:
+            click.secho(f"Error: {exc}", fg="red")
+            continue
+        if answer.resolved_question:
+            click.secho(f"Read as: {answer.resolved_question}", dim=True)
+        _print_answer(answer)
+        s = assistant.settings
+        history = bounded([*history, Turn.of(question, answer)], s.max_history_turns, s.max_history_chars)
 
 
 @cli.command()

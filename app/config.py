@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(300, ge=16)
 
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused")
+    max_history_turns: int = Field(20, ge=0, description="Earlier turns a follow-up may draw on")
+    max_history_chars: int = Field(20000, ge=0, description="Characters of those turns, at most")
 
     # The web chat and HTTP API (`treatyqa serve`).
     host: str = "127.0.0.1"

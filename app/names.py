@@ -293,16 +293,7 @@ class TreatyNames:
                     return None  # "the Convention", "this treaty": no name
                 continue
             if found := self.resolve(own, titles, context, years):
-                # The name ends with its last word that is the title's ("... against
-                # Cybercrime opened for signature": the rest is the question's).
-                words = set().union(*(self.stems[t] | self.places[t] for t in found))
-                while end > head and not (
-                    overlaps((tokens[end].start, tokens[end].end), named)
-                    or _YEAR.match(tokens[end].word)
-                    or set(self._stems(tokens[end].word)) & words
-                ):
-                    end -= 1
-                span = (tokens[first].start, tokens[end].end)
+                span = self._trimmed(tokens, first, head, end, named, found)
                 return TreatyMention(span, question[span[0] : span[1]], found)
         if any(named[s] for s in named if overlaps(s, [outer])):
             return None  # the exact name inside stands; the other words add nothing known
@@ -314,6 +305,34 @@ class TreatyNames:
         return TreatyMention(
             (tokens[first].start, tokens[end].end), question[tokens[first].start : tokens[end].end], ()
         )
+
+    def _trimmed(
+        self,
+        tokens: list[_Token],
+        first: int,
+        head: int,
+        end: int,
+        named: dict[Span, tuple[str, ...]],
+        titles: tuple[str, ...],
+    ) -> Span:
+        """The span of the name within the phrase that resolved to `titles`: from its first
+        to its last word of those titles ("did Pakistan make (Convention against Torture
+        ...) opened for signature": the rest is the question's)."""
+        words = set().union(*(self.stems[t] | self.places[t] for t in titles))
+
+        def of_title(token: _Token) -> bool:
+            return bool(
+                overlaps((token.start, token.end), named)
+                or _YEAR.match(token.word)
+                or _is_head(token.word)
+                or set(self._stems(token.word)) & words
+            )
+
+        while end > head and not of_title(tokens[end]):
+            end -= 1
+        while first < head and not of_title(tokens[first]):
+            first += 1
+        return tokens[first].start, tokens[end].end
 
     @staticmethod
     def _phrase(tokens: list[_Token], head: int) -> tuple[int, int]:

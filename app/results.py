@@ -61,5 +61,9 @@ class Answer(BaseModel):
     answer: str
     abstained: bool
     citations: list[Citation] = Field(default_factory=list)
+    resolved_question: str | None = Field(
+        None,
+        description="The standalone question answered, when a follow-up was completed from the conversation",
+    )
     # IDs of the records retrieved for the question, best first: for evaluation, not part of the output.
     retrieved: list[str] = Field(default_factory=list, exclude=True)

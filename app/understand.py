@@ -9,9 +9,9 @@ from typing import Literal
 
 from app.catalogue import Catalogue, Scope
 from app.names import ACRONYM, Gazetteer, NameData, Span, TreatyNames, overlaps
-from ingest.kinds import KIND_ASKED, NOUNS, kinds_named
+from ingest.kinds import KIND_ASKED, KIND_NOUN, NOUNS, kinds_named
 from ingest.records import Kind
-from ingest.text import extract_articles
+from ingest.text import article_spans, extract_articles
 
 Intent = Literal["content", "status", "list"]
 
@@ -56,6 +56,7 @@ class Understanding:
     topic: str = ""  # the question without the names of parties and treaties: what it asks about them
     # Word stems of the topic beyond asking for records ("what did X declare under Y" has none).
     topic_terms: tuple[str, ...] = ()
+    pinned: tuple[str, ...] = ()  # IDs of records the conversation points at ("the second one")
 
     @property
     def ambiguous_treaty(self) -> bool:
@@ -100,6 +101,17 @@ _ASKS_STATUS = re.compile(
 _PLACE_BEFORE = re.compile(r"\b(?:in|within|throughout|across|over|for)\s+(?:the\s+)?$", re.I)
 # An unknown acronym where a treaty's name goes: "reservations to the XYZ", "under ABC".
 _TREATY_SLOT = re.compile(r"\b(?:to|under|of|in|with)\s+(?:the\s+)?$", re.I)
+
+
+Mention = tuple[Span, str]
+
+
+@dataclass(frozen=True)
+class Mentions:
+    parties: list[Mention]
+    treaties: list[Mention]
+    articles: list[Mention]
+    kinds: list[Mention]
 
 
 class QuestionReader:
@@ -172,6 +184,15 @@ class QuestionReader:
             topic_terms=terms,
         )
 
+    def mentions(self, text: str) -> Mentions:
+        """Where the text names states, treaties, articles and kinds of record, as written."""
+        taken: list[Span] = []
+        # A treaty's "the" goes with it: "the VCDR" is replaced by "the Convention against Torture".
+        treaties = [_with_article(text, m.span) for m in self.treaties.find(text, taken)]
+        parties = [(span, mention) for span, mention, _ in self.parties.find(text, taken)]
+        kinds = [(m.span(), m.group(0)) for m in KIND_NOUN.finditer(text)]
+        return Mentions(parties, treaties, article_spans(text), kinds)
+
     def _parties(
         self, question: str, taken: list[Span], treaties: tuple[str, ...]
     ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
@@ -200,6 +221,11 @@ class QuestionReader:
                     taken.remove(span)
             present = holding
         return tuple(dict.fromkeys(group for _, group in present)), tuple(dict.fromkeys(absent))
+
+
+def _with_article(text: str, span: Span) -> Mention:
+    start = span[0] - 4 if text[: span[0]].lower().endswith("the ") else span[0]
+    return (start, span[1]), text[start : span[1]]
 
 
 def _articles(question: str) -> tuple[str, ...]:

@@ -3,19 +3,22 @@ answers carry their citation cards in the message itself, so they never change
 once shown and come back with the saved conversation history."""
 
 import html
+import json
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 # Before gradio is imported: no calls home from an intranet.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import gradio as gr
+from pydantic import ValidationError
 
 from app.assistant import Assistant
 from app.catalogue import Catalogue, Scope
+from app.conversation import CitedRecord, Turn, bounded
 from app.limits import Guard
 from app.results import Answer, Citation
 from ingest.errors import TreatyQAError
@@ -47,6 +50,7 @@ CSS = """
 .tq-text { white-space: pre-wrap; font-size: 0.92em; }
 .tq-text mark { background: #fde68a; color: inherit; }
 .tq-secondary { color: #b45309; font-weight: 600; }
+.tq-readas { font-size: 0.9em; color: var(--body-text-color-subdued); margin-bottom: 4px; }
 .tq-state { font-style: italic; color: var(--body-text-color-subdued); }
 .tq-declined { border-left: 4px solid #9ca3af; padding-left: 8px; }
 .tq-error { border-left: 4px solid #dc2626; padding-left: 8px; }
@@ -118,7 +122,53 @@ def render(answer: Answer) -> str:
         text,
     )
     css = "tq-answer tq-declined" if answer.abstained else "tq-answer"
-    return f'<div class="{css}">{text}</div>' + "".join(_card(c, key) for c in answer.citations)
+    # What the next follow-up needs of this turn travels with the message, so a saved
+    # conversation keeps its context.
+    turn = html.escape(
+        json.dumps(
+            {
+                "resolved_question": answer.resolved_question,
+                "citations": [
+                    CitedRecord.model_validate(c.model_dump()).model_dump() for c in answer.citations
+                ],
+            }
+        )
+    )
+    read_as = (
+        f'<div class="tq-readas">Read as: {html.escape(answer.resolved_question)}</div>'
+        if answer.resolved_question
+        else ""
+    )
+    return f'{read_as}<div class="{css}" data-tq-turn="{turn}">{text}</div>' + "".join(
+        _card(c, key) for c in answer.citations
+    )
+
+
+_TURN = re.compile(r'data-tq-turn="([^"]*)"')
+
+
+def turns(history: list[Any]) -> list[Turn]:
+    """The conversation so far, from the chat's messages: each question with what its
+    answer recorded for follow-ups (how it was read, which records it cited)."""
+    result: list[Turn] = []
+    question: str | None = None
+    for message in history:
+        role = message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
+        content = message.get("content") if isinstance(message, dict) else getattr(message, "content", "")
+        if isinstance(content, list):  # [{"type": "text", "text": ...}]
+            content = " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+        text = content if isinstance(content, str) else ""
+        if role == "user":
+            question = text
+        elif role == "assistant" and question:
+            data = _TURN.search(text)
+            try:
+                fields = json.loads(html.unescape(data.group(1))) if data else {}
+                result.append(Turn.model_validate({"question": question, **fields}))
+            except (ValueError, ValidationError):
+                result.append(Turn(question=question))
+            question = None
+    return result
 
 
 def render_partial(text: str) -> str:
@@ -164,13 +214,17 @@ def examples(assistant: Assistant) -> list[str]:
     return kept
 
 
-def respond(assistant: Assistant, guard: Guard, client: str, message: str, scope: Scope) -> Iterator[str]:
+def respond(
+    assistant: Assistant, guard: Guard, client: str, message: str, scope: Scope, history: Sequence[Turn] = ()
+) -> Iterator[str]:
     """HTML states of one answer: thinking, text as it is written, the final answer."""
     yield THINKING
+    s = assistant.settings
+    history = bounded(history, s.max_history_turns, s.max_history_chars)
     try:
         with guard.admit(client):
             written = ""
-            for event in assistant.stream(message, scope):
+            for event in assistant.stream(message, scope, history):
                 if isinstance(event, Answer):
                     yield render(event)
                 else:
@@ -191,7 +245,7 @@ def build(assistant: Assistant, guard: Guard, client: Callable[[Any], str]) -> g
             treaties=(treaty,) if treaty and treaty != ANY else (),
             kinds=(Kind(kind),) if kind and kind != ANY else (),
         )
-        yield from respond(assistant, guard, client(request), message, scope)
+        yield from respond(assistant, guard, client(request), message, scope, turns(history))
 
     with gr.Blocks(title="TreatyQA", fill_height=True) as demo:
         gr.Markdown(f"## TreatyQA\n{coverage(catalogue)}")

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from app.conversation import Turn
 from ingest.errors import ConfigError
 from ingest.records import Record
 
@@ -57,6 +58,8 @@ class QAItem(BaseModel):
     category: str = "general"
     # `dev` questions are what thresholds and code are tuned on; `test` questions are only reported.
     split: Literal["dev", "test"] = "dev"
+    # Earlier turns of a conversation, oldest first, for a follow-up question.
+    history: list[Turn] = Field(default_factory=list)
     notes: str | None = None
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from app.assistant import Assistant
 from app.catalogue import Catalogue
+from app.conversation import Turn
 from evals.baseline import Baseline, Chunk
 from evals.dataset import QAItem, normalise
 from evals.metrics import KS
@@ -72,11 +73,24 @@ def _against_gold(
     }
 
 
+def replayed(assistant: Assistant, history: list[Turn]) -> list[Turn]:
+    """The conversation as a user has it: earlier questions given without their answers
+    are asked in turn, so that a follow-up sees how they were read and what they cited."""
+    turns: list[Turn] = []
+    for turn in history:
+        if turn.answer is None:
+            turn = Turn.of(turn.question, assistant.ask(turn.question, history=turns))
+        turns.append(turn)
+    return turns
+
+
 def evaluate_treatyqa(assistant: Assistant, item: QAItem, gold: list[set[str]]) -> Outcome:
     catalogue = assistant.indexes.catalogue
     started = time.perf_counter()
     try:
-        answer = assistant.ask(item.question)
+        history = replayed(assistant, item.history)  # not timed: earlier questions of the conversation
+        started = time.perf_counter()
+        answer = assistant.ask(item.question, history=history)
         text, abstained, citations, retrieved = (
             answer.answer,
             answer.abstained,

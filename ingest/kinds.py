@@ -15,6 +15,10 @@ NOUNS: dict[Kind, str] = {
     Kind.COMMUNICATION: r"communications?|notifications?|withdr[ae]w(?:s|n|al)?",
     Kind.DECLARATION: r"declar(?:e|es|ed|ation|ations)|statements?",
 }
+# A kind of record named by its noun: "reservation", "declarations" (not the verb "reserve").
+KIND_NOUN = re.compile(
+    r"\b(?:reservations?|declarations?|understandings?|objections?|communications?|statements?)\b", re.I
+)
 # The kinds a question asks for by a plural noun: "what reservations did X make" wants them all.
 PLURAL_NOUN = re.compile(r"\b(?:reservations|declarations|understandings|objections|statements)\b", re.I)
 # "Did X make reservations", "X's declarations", "any objection": the records of that kind are

@@ -93,6 +93,16 @@ def extract_articles(text: str) -> tuple[str, ...]:
     return tuple(a for a in ordered if not any(o.startswith(a + "(") for o in ordered))
 
 
+def article_spans(text: str) -> list[tuple[tuple[int, int], str]]:
+    """Where the text names articles, as written: ((start, end), "paragraph 2 of article 9")."""
+    found = [(m.span(), m.group(0)) for m in _NESTED.finditer(text)]
+    taken = [span for span, _ in found]
+    for m in _ARTICLE.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            found.append((m.span(), m.group(0).rstrip(" ,;")))
+    return sorted((((s, s + len(t)), t) for (s, _), t in found), key=lambda x: x[0])
+
+
 _DATE_RE = re.compile(
     r"\b(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}|\d{4}-\d{2}-\d{2})\b"
 )

@@ -310,3 +310,27 @@ def test_other_origins_cannot_embed_the_chat(browser: Browser, direct: Server, s
         frames = [f for f in browser.page.frames if f is not browser.page.main_frame]
         assert all(f.locator("textarea").count() == 0 for f in [browser.page.main_frame, *frames])
     assert any("frame-ancestors" in line or "CORS" in line for line in browser.console), browser.console
+
+
+def test_a_four_turn_conversation_is_read_in_context(browser: Browser, direct: Server) -> None:
+    """Each follow-up is completed from the turns before it, says how it was read, and
+    cites the records of that reading (checked on the cards, not the wording)."""
+    page = browser.page
+    ask(browser, direct, "What reservations did Azerbaijan make to the Convention on Cybercrime?")
+    turns = [
+        ("and their declarations?", "Declaration", "Convention on Cybercrime"),
+        ("when did they ratify it?", "Status", "Convention on Cybercrime"),
+        ("the same for the UN Convention against Cybercrime", "Passage", "United Nations Convention"),
+    ]
+    for n, (follow_up, label, treaty) in enumerate(turns, 2):
+        box = page.locator("textarea").last  # the placeholder goes once the chat has begun
+        box.fill(follow_up)
+        box.press("Enter")
+        page.wait_for_function(f"() => document.querySelectorAll('.tq-answer').length >= {n}", timeout=60_000)
+        page.wait_for_function("() => !document.querySelector('.tq-state')", timeout=60_000)
+        read_as = page.locator(".tq-readas").last.inner_text()
+        assert read_as.startswith("Read as:") and "Azerbaijan" in read_as, read_as
+        summaries = page.locator(".tq-answer").last.locator("xpath=following-sibling::details//summary")
+        cards = [summaries.nth(i).inner_text() for i in range(summaries.count())]
+        assert cards and all(label in c and "Azerbaijan" in c and treaty in c for c in cards), cards
+    assert page.locator(".tq-readas").count() == 3

@@ -1,0 +1,256 @@
+"""Follow-up questions, completed from the conversation before them.
+
+"And Egypt?" after "What reservations did China make to the Vienna Convention on
+Diplomatic Relations?" is read as "What reservations did Egypt make to the Vienna
+Convention on Diplomatic Relations?". The rules work on what the question reader
+finds in both questions (states, treaties, articles, kinds of record) and on the
+records the previous answer cited ("the second one"). A question that names its own
+treaty and state starts afresh. Every interface shows the standalone question that
+was answered, so a wrong reading is visible at once.
+
+History is data like any question: it only supplies names and cited records, never
+instructions, and it is bounded (turns and characters)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.results import Answer
+from app.understand import QuestionReader, Understanding
+from ingest.errors import QuestionError
+from ingest.kinds import NOUNS, plural
+from ingest.records import Kind
+
+
+class CitedRecord(BaseModel):
+    """What a turn needs to know of a record its answer cited (a citation as returned
+    by the API or `ask --json` will do: other fields are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    record_id: str | None = None
+    party: str | None = None
+    treaty: str | None = None
+    kind: str | None = None
+    number: str | None = None
+
+
+class Turn(BaseModel):
+    """An earlier turn of the conversation: the question, and optionally how it was
+    read, the answer and the records it cited."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    question: str = Field(description="The question as the user asked it")
+    resolved_question: str | None = Field(None, description="How it was read, if completed from context")
+    answer: str | None = None
+    citations: list[CitedRecord] = Field(default_factory=list)
+
+    @property
+    def asked(self) -> str:
+        return self.resolved_question or self.question
+
+    @classmethod
+    def of(cls, question: str, answer: Answer) -> Turn:
+        """The turn a question and its answer make, for the next follow-up."""
+        return cls(
+            question=question,
+            resolved_question=answer.resolved_question,
+            answer=answer.answer,
+            citations=[CitedRecord.model_validate(c.model_dump()) for c in answer.citations],
+        )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question as it is answered: standalone, and the records it points at, if any."""
+
+    question: str
+    pinned: tuple[str, ...] = ()  # IDs of cited records the question refers to ("the second one")
+
+
+def _size(history: Sequence[Turn]) -> int:
+    return sum(len(t.question) + len(t.resolved_question or "") + len(t.answer or "") for t in history)
+
+
+def check_history(history: Sequence[Turn], max_turns: int, max_chars: int) -> None:
+    """Refuse a history past the bounds (the API answers 400 with this message)."""
+    if len(history) > max_turns:
+        raise QuestionError(
+            f"The conversation has {len(history)} earlier turns; the limit is {max_turns}. "
+            "Start a new conversation."
+        )
+    if (size := _size(history)) > max_chars:
+        raise QuestionError(
+            f"The conversation history has {size} characters; the limit is {max_chars}. "
+            "Start a new conversation."
+        )
+
+
+def bounded(history: Sequence[Turn], max_turns: int, max_chars: int) -> list[Turn]:
+    """The latest turns within the bounds: a chat that keeps going forgets its oldest turns."""
+    kept = list(history)[-max_turns:] if max_turns else []
+    while kept and _size(kept) > max_chars:
+        kept.pop(0)
+    return kept
+
+
+# Words that only link a follow-up to what came before: "and", "what about", "the same for".
+_CUES = re.compile(
+    r"\b(?:and|but|also|too|then|now|instead|same|what|about|how|of|for|the|as|well|again|please|tell|me"
+    r"|their|its|they|it|them|this|that|these|those|one|ones)\b|\d+|[^\w\s]",
+    re.I,
+)
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}
+_ORDINAL = re.compile(
+    rf"\b(?:the\s+)?({'|'.join(_ORDINALS)}|last)\s+(?:one|record|citation|{'|'.join(NOUNS.values())})\b",
+    re.I,
+)
+_SUBJECT = re.compile(
+    r"\b(they|it)\b(?=\s+(?:\w+\s+)?(?:make|made|ratif|sign|acced|join|enter|declar|reserv"
+    r"|object|say|said|mean|withdr|accept|approv|becom|limit|keep|appl))",
+    re.I,
+)
+_AFTER_AUX = re.compile(r"\b(did|does|do|has|have|had|will|would|is|was|were|are)\s+(they|it)\b", re.I)
+_POSSESSIVE = re.compile(r"\b(their|its)\b", re.I)
+_TREATY_REFERENCE = re.compile(
+    r"\b(?:this|that|the\s+same|the)\s+(?:treaty|convention|covenant|protocol|agreement)\b", re.I
+)
+_TREATY_PRONOUN = re.compile(r"\b(to|under|of|from|ratify|sign|join)\s+it\b", re.I)
+_ARTICLE_REFERENCE = re.compile(r"\b(?:that|this|the\s+same)\s+(?:article|provision|paragraph)\b", re.I)
+_STATUS_VERB = re.compile(r"\b(?:ratif\w*|sign\w*|acced\w*|join\w*|accession|party)\b", re.I)
+
+
+def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -> Reading:
+    """The question as it would be asked on its own, given the conversation so far."""
+    if not history:
+        return Reading(question)
+    u = reader.read(question)
+    if (u.treaties or u.absent_treaties) and (u.parties or u.absent_parties or u.intent == "list"):
+        return Reading(question)  # names its own treaty and state (or asks across states): afresh
+    last = history[-1]
+    previous = reader.read(last.asked)
+    if (ordinal := _ORDINAL.search(question)) and (reading := _cited(question, ordinal, last)):
+        return reading
+    if not (previous.parties or previous.treaties):
+        return Reading(question)  # nothing to carry over
+    if _elliptical(question, reader):
+        return Reading(_substituted(last.asked, previous, u, question, reader))
+    return Reading(_completed(question, u, previous))
+
+
+def _elliptical(question: str, reader: QuestionReader) -> bool:
+    """Nothing is asked but names: "And Egypt?", "what about article 37?", "and their
+    declarations?", "the same for the Convention against Torture" (not "when did they
+    ratify it?", which asks something of its own)."""
+    named = reader.mentions(question)
+    spans = [span for _, group in vars(named).items() for span, _ in group]
+    rest = "".join(" " if any(s <= i < e for s, e in spans) else c for i, c in enumerate(question))
+    return not _CUES.sub(" ", rest).split()
+
+
+def _cited(question: str, ordinal: re.Match[str], last: Turn) -> Reading | None:
+    """ "the second one": the second record the previous answer cited."""
+    cited = last.citations
+    word = ordinal.group(1).lower()
+    index = len(cited) - 1 if word == "last" else _ORDINALS[word]
+    if not 0 <= index < len(cited):
+        return None
+    record = cited[index]
+    name = _record_name(record)
+    rest = (question[: ordinal.start()] + question[ordinal.end() :]).strip(" ?.")
+    if not _CUES.sub(" ", rest).split():
+        text = f"What does {name} say?"
+    else:
+        text = question[: ordinal.start()] + name + question[ordinal.end() :]
+    return Reading(text, (record.record_id,) if record.record_id else ())
+
+
+def _record_name(record: CitedRecord) -> str:
+    """ "China's Reservation 2 to the Vienna Convention on Diplomatic Relations"."""
+    label = (record.kind or "record").capitalize() + (f" {record.number}" if record.number else "")
+    owner = f"{record.party}'s " if record.party else ""
+    treaty = f" to the {record.treaty}" if record.treaty else ""
+    return f"{owner}{label}{treaty}"
+
+
+def _substituted(
+    previous_text: str, previous: Understanding, u: Understanding, question: str, reader: QuestionReader
+) -> str:
+    """The previous question with what the follow-up names put in place of what it
+    named: a state for a state, a treaty for a treaty, an article, a kind of record."""
+    spans = reader.mentions(previous_text)
+    named = reader.mentions(question)
+    replacements: list[tuple[tuple[int, int], str]] = []
+    appended: list[str] = []
+    # Articles belong to their treaty: another treaty does not keep the article asked before.
+    dropped = named.treaties and not named.articles
+    replacements += [(span, "") for span, _ in spans.articles] if dropped else []
+    for slot in ("parties", "treaties", "articles"):
+        new = getattr(named, slot)
+        if not new:
+            continue
+        old = getattr(spans, slot)
+        text = " and ".join(mention for _, mention in new)
+        if old:
+            replacements.append((old[0][0], text))
+            replacements += [(span, "") for span, _ in old[1:]]
+        else:
+            appended.append(text)
+    if u.kinds and not spans.kinds and (previous.parties or named.parties) and previous.treaties:
+        # Only a verb said what was asked ("What did China reserve ..."): ask afresh.
+        party = named.parties[0][1] if named.parties else previous.parties[0]
+        treaty = named.treaties[0][1] if named.treaties else f"the {previous.treaties[0]}"
+        return f"What {_kind_word(u.kinds, plural_form=True)} did {party} make to {treaty}?"
+    if u.kinds and spans.kinds:
+        span, word = spans.kinds[0]
+        replacements.append((span, _kind_word(u.kinds, plural_form=word.lower().endswith("s"))))
+    text = previous_text
+    for (start, end), new_text in sorted(replacements, reverse=True):
+        text = text[:start] + new_text + text[end:]
+    text = " ".join(re.sub(r"\(\s*(?:[;,]\s*)*\)|\s+(?=[?,;)])", "", text).split())
+    if appended:
+        text = f"{text.rstrip(' ?')} ({'; '.join(appended)})?"
+    return text
+
+
+def _kind_word(kinds: tuple[Kind, ...], plural_form: bool) -> str:
+    return " and ".join(plural(k, 2 if plural_form else 1) for k in kinds)
+
+
+def _completed(question: str, u: Understanding, previous: Understanding) -> str:
+    """A follow-up with its own predicate ("when did it ratify?", "did they object to
+    it?"): pronouns replaced by the state and treaty of the conversation, and what is
+    still missing added in brackets."""
+    text = question
+    party = previous.parties[0] if previous.parties and not (u.parties or u.absent_parties) else None
+    treaty = previous.treaties[0] if len(previous.treaties) == 1 and not u.treaties else None
+    if party:
+        replaced = _SUBJECT.sub(party, text, count=1)
+        if replaced == text:
+            replaced = _AFTER_AUX.sub(lambda m: f"{m.group(1)} {party}", text, count=1)
+        if replaced == text:
+            replaced = _POSSESSIVE.sub(f"{party}'s", text, count=1)
+        if replaced != text:
+            text, party = replaced, None
+    if treaty:
+        replaced = _TREATY_REFERENCE.sub(f"the {treaty}", text, count=1)
+        if replaced == text:
+            replaced = _TREATY_PRONOUN.sub(lambda m: f"{m.group(1)} the {treaty}", text, count=1)
+        if replaced == text and _STATUS_VERB.search(text) and not u.kinds:
+            replaced = re.sub(r"\s*\?*\s*$", f" the {treaty}?", text, count=1)
+        if replaced != text:
+            text, treaty = replaced, None
+    if previous.articles and not u.articles:
+        # "that article": the one asked about before.
+        text = _ARTICLE_REFERENCE.sub(f"article {previous.articles[0]}", text, count=1)
+    missing = [name for name in (party, treaty) if name]
+    if u.intent == "list":
+        missing = [treaty] if treaty else []
+    if missing:
+        text = f"{text.rstrip(' ?')} ({'; '.join(missing)})?"
+    return " ".join(text.split())
