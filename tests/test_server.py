@@ -171,3 +171,23 @@ def test_examples_are_only_questions_the_corpus_can_answer(assistant: Assistant)
     shown = web.examples(assistant)
     assert shown and "article 9 of CEDAW" in " ".join(shown)  # the test corpus holds CEDAW
     assert all(assistant.ask(q).citations for q in shown)
+
+
+def test_the_chat_carries_each_turn_in_its_message_for_the_next_follow_up(assistant: Assistant) -> None:
+    """Five turns through the chat's own handler, each given the messages before it
+    as the browser sends them: the context survives the round trip through HTML."""
+    guard = Guard("100/minute", 1)
+    messages: list[dict[str, str]] = []
+    expected: list[tuple[str, str, str]] = [
+        ("What reservations did Jordan make to CEDAW?", "Jordan", "reservation"),
+        ("And Kuwait?", "Kuwait", "reservation"),
+        ("and their declarations?", "Kuwait", "reservation"),  # none for CEDAW: its reservation, named so
+        ("the same for the Convention on the Rights of the Child", "Kuwait", "declaration"),
+        ("when did they ratify it?", "Kuwait", "status"),
+    ]
+    for question, party, kind in expected:
+        *_, final = web.respond(assistant, guard, "tester", question, Scope(), web.turns(messages))
+        messages += [{"role": "user", "content": question}, {"role": "assistant", "content": final}]
+        (turn,) = web.turns(messages)[-1:]
+        assert party in (turn.resolved_question or question)
+        assert {(c.party, c.kind) for c in turn.citations} == {(party, kind)}

@@ -334,3 +334,25 @@ def test_a_four_turn_conversation_is_read_in_context(browser: Browser, direct: S
         cards = [summaries.nth(i).inner_text() for i in range(summaries.count())]
         assert cards and all(label in c and "Azerbaijan" in c and treaty in c for c in cards), cards
     assert page.locator(".tq-readas").count() == 3
+
+
+def test_a_conversation_reopened_from_the_saved_list_keeps_its_context(
+    browser: Browser, direct: Server
+) -> None:
+    ask(browser, direct, "What reservations did Azerbaijan make to the Convention on Cybercrime?")
+    page = browser.page
+    saved = (
+        "() => Object.entries(localStorage).some(([k, v]) => k.includes('conversations') && v.length > 1000)"
+    )
+    page.wait_for_function(saved, timeout=30_000)
+    page.reload()
+    page.get_by_placeholder("Ask about").wait_for(timeout=60_000)
+    page.locator("div.table", has_text="What reservations did Azerbaijan").first.click()
+    page.locator(".tq-card").last.wait_for(timeout=30_000)
+    box = page.locator("textarea").last
+    box.fill("and their declarations?")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.tq-answer').length >= 2", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('.tq-state')", timeout=60_000)
+    assert "Azerbaijan" in page.locator(".tq-readas").last.inner_text()
+    assert "Declaration" in page.locator(".tq-card summary").last.inner_text()
