@@ -36,14 +36,14 @@ def _assistant() -> Any:
 
 def print_ingest_report(report: Any, err: bool = True, quiet: bool = False) -> None:
     for f in report.files:
-        if quiet and not f.error:
-            continue
         if f.error:
             click.secho(f"  FAILED  {f.source}: {f.error}", fg="red", err=err)
-        else:
+        elif not quiet:
             click.echo(
                 f"  {f.records:6d} records  +{f.added} -{f.removed}  {f.source}  [{f.parser}]", err=err
             )
+        for note in f.notes:  # shown even when quiet: a readable file without records is news
+            click.secho(f"  note    {f.source}: {note}", fg="yellow", err=err)
     for source in report.removed_sources:
         click.echo(f"  removed  {source} (file no longer exists)", err=err)
     click.echo(

@@ -27,7 +27,7 @@ def load_records(corpus_dir: Path = BUNDLED_CORPUS) -> list[Record]:
     """Every record of the corpus except cross-references, in file order."""
     records: list[Record] = []
     for file in discover([corpus_dir]):
-        _, parsed = parse_file(file, source_key(file, corpus_dir))
+        _, parsed, _ = parse_file(file, source_key(file, corpus_dir))
         records += [r for r in parsed if r.kind is not Kind.CROSS_REFERENCE]
     return records
 

@@ -25,6 +25,7 @@ class FileReport:
     added: int = 0
     removed: int = 0
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # warnings; why a readable file gave no records
 
 
 @dataclass
@@ -75,13 +76,21 @@ def source_key(file: Path, corpus_dir: Path) -> str:
         return resolved.as_posix()
 
 
-def parse_file(file: Path, source: str) -> tuple[str, list[Record]]:
+def parse_file(file: Path, source: str) -> tuple[str, list[Record], list[str]]:
+    """(parser, records, notes): the notes say what the reader warned about and, for a
+    readable file that gave no records, why."""
     loaded = load_file(file)
+    notes = list(loaded.notes)
     if is_treaty_index(loaded.text):
-        return "treaty-index", []  # metadata for the UNTC parsers, not content
+        return "treaty-index", [], notes  # metadata for the UNTC parsers, not content
     ctx = ParseContext(file=file, source=source, info=source_info(file), loaded=loaded)
     parser = parse_document(ctx)
-    return parser, ctx.records
+    if not ctx.records:
+        notes.append(
+            f"no records: {len(loaded.text.split())} words of {loaded.format} read, none in sentences or "
+            "treaty entries that could be recorded (lists, tables and fragments are skipped)"
+        )
+    return parser, ctx.records, notes
 
 
 def ingest(
@@ -95,9 +104,9 @@ def ingest(
         entry = FileReport(source_key(file, corpus_dir))
         report.files.append(entry)
         try:
-            entry.parser, records = parse_file(file, entry.source)
+            entry.parser, records, entry.notes = parse_file(file, entry.source)
         except DocumentError as exc:
-            entry.error = str(exc)
+            entry.error = str(exc).removeprefix(f"{file}: ")  # the report names the file once
             continue
         old = stored.get(entry.source, {})
         entry.records = len(records)

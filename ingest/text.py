@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -150,17 +151,39 @@ def _segmenter() -> Any:
 _RUN_TOGETHER = re.compile(r"(?<=[a-z)]{2}\.)(?=[A-Z“\"])")
 
 
+SEGMENT_CHARS = 5000  # the sentence splitter slows down badly on longer texts: it gets them in parts
+
+
+def _parts(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of parts of at most SEGMENT_CHARS, cut after a sentence's end where
+    there is one, else at a space (a text of millions of characters on one line)."""
+    start = 0
+    while len(text) - start > SEGMENT_CHARS:
+        window = text[start : start + SEGMENT_CHARS]
+        ends = [m.end() for m in re.finditer(r"[.!?;]\s", window)]
+        cut = ends[-1] if ends else (window.rfind(" ") + 1 or SEGMENT_CHARS)
+        yield start, start + cut
+        start += cut
+    yield start, len(text)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of `text`, trailing spaces excluded,
     so that text[start:end] is always a verbatim quote."""
     spans = []
     pieces = []
-    for span in _segmenter().segment(text):
-        cuts = [
-            span.start,
-            *(span.start + m.start() for m in _RUN_TOGETHER.finditer(text[span.start : span.end])),
-        ]
-        pieces += [(a, b) for a, b in zip(cuts, [*cuts[1:], span.end], strict=True)]
+    for offset, end in _parts(text):
+        part = text[offset:end]
+        # A part without a sentence's end is one sentence (and not worth the splitter's time).
+        found = (
+            [(s.start, s.end) for s in _segmenter().segment(part)]
+            if re.search(r"[.!?;:]", part)
+            else [(0, len(part))]
+        )
+        for first, last in found:
+            start, stop = offset + first, offset + last
+            cuts = [start, *(start + m.start() for m in _RUN_TOGETHER.finditer(text[start:stop]))]
+            pieces += [(a, b) for a, b in zip(cuts, [*cuts[1:], stop], strict=True)]
     for start, end in pieces:
         while end > start and text[end - 1].isspace():
             end -= 1

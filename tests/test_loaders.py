@@ -1,5 +1,6 @@
 """Loading files of each format, detected by content; bad files give clear errors."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_html_is_detected_by_content_and_keeps_list_numbers(tmp_path: Path) -> N
     page = tmp_path / "page.dat"  # no telling extension
     page.write_text(TREATY_PAGE_HTML)
     assert load_file(page).format == "html"
-    parser, records = parse_file(page, "page.dat")
+    parser, records, _ = parse_file(page, "page.dat")
     assert parser == "treaty-page"
     assert [(r.kind, r.number, r.articles) for r in records] == [
         (Kind.STATUS, None, ()),
@@ -59,7 +60,7 @@ def test_pdf_text_is_extracted_and_parsed(tmp_path: Path) -> None:
     )
     loaded = load_file(pdf)
     assert loaded.format == "pdf"
-    _, records = parse_file(pdf, "report.pdf")
+    _, records, _ = parse_file(pdf, "report.pdf")
     assert records and records[0].kind is Kind.PASSAGE
     assert "designating central authorities" in records[0].text
 
@@ -87,3 +88,52 @@ def test_latin1_text_is_decoded(tmp_path: Path) -> None:
     path = tmp_path / "note.txt"
     path.write_bytes("Déclaration de la République française concernant l'article 29.".encode("latin-1"))
     assert "République" in load_file(path).text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_unicode_exports_with_or_without_a_byte_order_mark_are_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "export.txt"
+    text = "Déclaration: the Government of Testland declares that article 5 applies to all its territory."
+    path.write_bytes(text.encode(encoding))
+    assert load_file(path).text.strip() == text
+
+
+def test_html_nested_thousands_deep_is_read_without_a_recursion_limit(tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    body = (
+        "<div>" * 20_000
+        + "Testland declares that the Convention applies to all its territory."
+        + "</div>" * 20_000
+    )
+    path.write_text(f"<!DOCTYPE html><html><head><title>Deep</title></head><body>{body}</body></html>")
+    _, records, notes = parse_file(path, "deep.html")
+    assert [r.text for r in records] == [
+        "Testland declares that the Convention applies to all its territory."
+    ]
+    assert not notes
+
+
+def test_a_readable_file_without_records_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("a,b\nc\nd,e,f,g\n")
+    _, records, notes = parse_file(path, "list.csv")
+    assert not records and notes and notes[-1].startswith("no records")
+
+
+def test_library_warnings_go_into_the_files_notes_not_the_console(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "Testland declares that the Convention applies to all its territory. " * 3)
+    data = bytes(pdf.output())
+    path = tmp_path / "bad-xref.pdf"
+    # The cross-reference table is not where the file says: readable, with a warning.
+    path.write_bytes(re.sub(rb"startxref\s+(\d+)", lambda m: b"startxref\n" + b"%d" % (int(m[1]) + 7), data))
+    loaded = load_file(path)
+    assert "Testland declares" in loaded.text
+    assert any("startxref" in note for note in loaded.notes)
+    assert "startxref" not in capsys.readouterr().err

@@ -10,6 +10,7 @@ from ingest.records import Authority, Kind
 from ingest.text import extract_articles, parse_date, sentence_spans
 
 MAX_WORDS = 160
+MAX_CHARS = 2000
 
 
 def _is_content(paragraph: str) -> bool:
@@ -37,19 +38,36 @@ def _paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
+def _too_long(text: str) -> bool:
+    return len(text) > MAX_CHARS or len(text.split()) > MAX_WORDS
+
+
 def _windows(paragraph: str) -> list[str]:
-    """Cut a long paragraph into runs of whole sentences of at most MAX_WORDS words."""
-    if len(paragraph.split()) <= MAX_WORDS:
+    """Cut a long paragraph into runs of whole sentences of at most MAX_WORDS words
+    (and MAX_CHARS characters: text without spaces, a bad export, is cut where it must)."""
+    if not _too_long(paragraph):
         return [paragraph]
     # Slices of the paragraph itself, so that each window stays verbatim.
     windows, start, end = [], None, 0
     for s, e in sentence_spans(paragraph):
-        if start is not None and len(paragraph[start:e].split()) > MAX_WORDS:
+        if start is not None and _too_long(paragraph[start:e]):
             windows.append(paragraph[start:end])
             start = None
         start = s if start is None else start
         end = e
-    return [*windows, paragraph[start:end]] if start is not None else windows
+    if start is not None:
+        windows.append(paragraph[start:end])
+    return [piece for window in windows for piece in _cut(window)]
+
+
+def _cut(window: str) -> list[str]:
+    """A window still too long (one endless sentence) in pieces of MAX_CHARS at most."""
+    pieces = []
+    while len(window) > MAX_CHARS:
+        cut = window.rfind(" ", 0, MAX_CHARS) + 1 or MAX_CHARS
+        pieces.append(window[:cut].strip())
+        window = window[cut:]
+    return [p for p in [*pieces, window.strip()] if p]
 
 
 def _title(paragraphs: list[str]) -> str | None:
@@ -60,7 +78,8 @@ def _parse(ctx: ParseContext) -> None:
     paragraphs = _paragraphs(ctx.text)
     title = _title(paragraphs)
     dated = parse_date("\n".join(paragraphs[:8]))
-    seen: set[str] = {title or ""}
+    # The headline is not a passage, unless it is all the document has to say.
+    seen: set[str] = {title or ""} if sum(map(_is_content, paragraphs)) > 1 else set()
     for paragraph in paragraphs:
         if paragraph in seen or not _is_content(paragraph):
             continue
