@@ -206,7 +206,8 @@ class ExtractiveAnswerer:
         )
         treaty = f" to the {join(u.treaties)}" if u.treaties else ""
         asked = Asked(u.question, u.topic, u.articles)
-        listed = sorted(by_party)[:MAX_LISTED]
+        # States whose record is of the asked kind first, then the others, each alphabetically.
+        listed = sorted(by_party, key=lambda p: (by_party[p].kind not in kinds, p))[:MAX_LISTED]
         cited = []
         for party in listed:
             record = by_party[party]
@@ -272,22 +273,10 @@ class ExtractiveAnswerer:
         # A record of the party and treaty asked about that concerns the article asked about,
         # or any of theirs when nothing more is asked ("what did X declare under Y?"), is
         # evidence enough, whatever words the question uses.
-        named = bool(scope.parties and scope.treaties)
-
-        def floor(record: Record, quote: Quote) -> float:
-            specific = bool(u.articles or not u.topic_terms or record.id in u.pinned)
-            if not named:
-                return self.min_score
-            if record.kind is Kind.PASSAGE:
-                # News about the party and treaty counts as theirs only where it speaks of the
-                # kind of record or the act (ratified, signed) asked about, and nothing more is asked.
-                act = bool(u.status_facts) and _names_party_and_act(u, record, quote)
-                speaks = (bool(set(kinds_named(quote.text)) & set(u.kinds)) or act) and not u.topic_terms
-                return self.min_score - SPECIFIC_EASING if speaks else self.min_score
-            return self.min_score - (SPECIFIC_EASING if specific else NAMED_EASING)
-
         candidates = [
-            (r, q) for r, q in candidates if q.relevance >= floor(r, q) and _names_party_and_act(u, r, q)
+            (r, q)
+            for r, q in candidates
+            if q.relevance >= floor(u, scope, r, q, self.min_score) and _names_party_and_act(u, r, q)
         ]
         if not candidates:
             draft.say(prefix + self._nothing(u, scope))
@@ -344,6 +333,23 @@ class ExtractiveAnswerer:
         if held and (scope.parties or scope.treaties):
             return f"{NO_ANSWER} It has {'; '.join(held)}."
         return NO_ANSWER
+
+
+def floor(u: Understanding, scope: Scope, record: Record, quote: Quote, min_score: float) -> float:
+    """The relevance a record needs to answer: less when what it is is evidence too — a
+    record of the party and treaty the question names, more so when it concerns the
+    article asked about, when it is the record the conversation points at, or when
+    nothing more than their records is asked for."""
+    if not (scope.parties and scope.treaties):
+        return min_score
+    if record.kind is Kind.PASSAGE:
+        # News about the party and treaty counts as theirs only where it speaks of the
+        # kind of record or the act (ratified, signed) asked about, and nothing more is asked.
+        act = bool(u.status_facts) and _names_party_and_act(u, record, quote)
+        speaks = (bool(set(kinds_named(quote.text)) & set(u.kinds)) or act) and not u.topic_terms
+        return min_score - SPECIFIC_EASING if speaks else min_score
+    specific = bool(u.articles or not u.topic_terms or record.id in u.pinned)
+    return min_score - (SPECIFIC_EASING if specific else NAMED_EASING)
 
 
 def _filed_as(u: Understanding, record: Record) -> str:

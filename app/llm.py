@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
-from app.answer import Answerer, Draft, describe, final
+from app.answer import Answerer, Draft, describe, final, floor
 from app.catalogue import article_matches_any
 from app.config import Settings
 from app.quotes import Asked, QuoteScorer
@@ -95,14 +95,16 @@ class LLMAnswerer:
 
     def _context(self, u: Understanding, plans: list[Plan]) -> list[Record]:
         """The records the extractive answerer would also find relevant, best first."""
-        seen: dict[str, Record] = {}
-        for _, found in plans:
-            for record in found:
-                if record.kind is not Kind.CROSS_REFERENCE:
-                    seen.setdefault(record.id, record)
         asked = Asked(u.question, u.topic, u.articles)
-        relevant = [r for r in seen.values() if self.scorer.quote(asked, r).relevance >= self.min_score]
-        return relevant[:CONTEXT_RECORDS]
+        relevant: dict[str, Record] = {}
+        for scope, found in plans:
+            for record in found:
+                if record.kind is Kind.CROSS_REFERENCE or record.id in relevant:
+                    continue
+                quote = self.scorer.quote(asked, record)
+                if quote.relevance >= floor(u, scope, record, quote, self.min_score):
+                    relevant[record.id] = record
+        return list(relevant.values())[:CONTEXT_RECORDS]
 
     def verify(self, reply: str, records: list[Record], question: str) -> Answer | None:
         """The reply as an Answer with checked citations, or None if nothing in it is supported."""

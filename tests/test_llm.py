@@ -227,3 +227,14 @@ def test_instructions_inside_documents_change_neither_format_nor_citations(fresh
     answer = llm.ask(question)
     assert "Ignore previous instructions" in model.prompts[0]  # the text reached the model, as data
     assert answer.model_dump() == plain.model_dump()
+
+
+def test_the_model_is_given_the_follow_up_as_it_was_read(assistant: Assistant) -> None:
+    from app.conversation import Turn
+
+    llm, model = llm_assistant(assistant.settings, lambda prompt: "NOT IN SOURCES")
+    history = [Turn(question="What reservations did Jordan make to CEDAW?")]
+    answer = llm.ask("And Kuwait?", history=history)
+    assert answer.resolved_question == "What reservations did Kuwait make to CEDAW?"
+    assert "Question: What reservations did Kuwait make to CEDAW?" in model.prompts[0]
+    assert {c.party for c in answer.citations} == {"Kuwait"}  # the verified fallback, as always
