@@ -256,8 +256,9 @@ def test_a_question_the_sources_do_not_answer_says_so(browser: Browser, direct: 
     assert "tq-declined" in answer.get_attribute("class")
 
 
-def test_answers_and_their_cards_survive_reloading_the_history(browser: Browser, direct: Server) -> None:
-    ask(browser, direct, QUESTION)
+def reopen_saved(browser: Browser, server: Server, question: str) -> None:
+    """Ask, reload the page, and open the conversation again from the saved list."""
+    ask(browser, server, question)
     page = browser.page
     # The conversation is saved (encrypted) in the browser's storage once the answer is complete.
     saved = (
@@ -267,9 +268,13 @@ def test_answers_and_their_cards_survive_reloading_the_history(browser: Browser,
     page.reload()
     page.get_by_placeholder("Ask about").wait_for(timeout=60_000)
     # The saved conversation, in the history list beside the chat.
-    page.locator("div.table", has_text="Which authority did Azerbaijan").first.click()
+    page.locator("div.table", has_text=question[:30]).first.click()
     page.locator(".tq-card").last.wait_for(timeout=30_000)
-    assert "[1] Declaration 1" in page.locator(".tq-card summary").last.inner_text()
+
+
+def test_answers_and_their_cards_survive_reloading_the_history(browser: Browser, direct: Server) -> None:
+    reopen_saved(browser, direct, QUESTION)
+    assert "[1] Declaration 1" in browser.page.locator(".tq-card summary").last.inner_text()
 
 
 def test_the_chat_works_under_a_sub_path_behind_a_reverse_proxy(
@@ -339,16 +344,8 @@ def test_a_four_turn_conversation_is_read_in_context(browser: Browser, direct: S
 def test_a_conversation_reopened_from_the_saved_list_keeps_its_context(
     browser: Browser, direct: Server
 ) -> None:
-    ask(browser, direct, "What reservations did Azerbaijan make to the Convention on Cybercrime?")
+    reopen_saved(browser, direct, "What reservations did Azerbaijan make to the Convention on Cybercrime?")
     page = browser.page
-    saved = (
-        "() => Object.entries(localStorage).some(([k, v]) => k.includes('conversations') && v.length > 1000)"
-    )
-    page.wait_for_function(saved, timeout=30_000)
-    page.reload()
-    page.get_by_placeholder("Ask about").wait_for(timeout=60_000)
-    page.locator("div.table", has_text="What reservations did Azerbaijan").first.click()
-    page.locator(".tq-card").last.wait_for(timeout=30_000)
     box = page.locator("textarea").last
     box.fill("and their declarations?")
     box.press("Enter")
