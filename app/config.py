@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused")
     max_history_turns: int = Field(20, ge=0, description="Earlier turns a follow-up may draw on")
     max_history_chars: int = Field(20000, ge=0, description="Characters of those turns, at most")
+    max_request_bytes: int = Field(
+        4_000_000, ge=10_000, description="Larger request bodies are refused (413) before they are read"
+    )
 
     # The web chat and HTTP API (`treatyqa serve`).
     host: str = "127.0.0.1"

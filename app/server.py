@@ -58,6 +58,45 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class BodyLimit:
+    """Refuses request bodies over `limit` bytes with a 413 without reading them whole:
+    at once when Content-Length says so; a body of unknown length is read up to the
+    limit first, then handed on."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            if declared.isdigit() and int(declared) > self.limit:
+                return await self._refuse(send)
+            return await self.app(scope, receive, send)
+        if headers.get(b"transfer-encoding") is None:
+            return await self.app(scope, receive, send)  # no body
+        messages, size = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                return await self._refuse(send)
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+
+        async def replay() -> dict[str, Any]:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Any) -> None:
+        detail = f"The request is larger than {self.limit:,} bytes; send a shorter question or history."
+        await JSONResponse({"detail": detail}, status_code=413)({"type": "http"}, None, send)
+
+
 class Auth:
     """Who is asking, per TREATYQA_AUTH: anyone (none), holders of the shared
     token (token), or whoever the reverse proxy names in a header (header)."""
@@ -161,6 +200,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "X-API-Key"],
     )
     app.add_middleware(SecurityHeaders, policy=content_security_policy(settings))
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     demo = web.build(assistant, guard, auth.client)
     return gr.mount_gradio_app(
         app,

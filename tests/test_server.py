@@ -4,6 +4,7 @@ the real store): REST API, authentication, embedding rules, limits."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -191,3 +192,18 @@ def test_the_chat_carries_each_turn_in_its_message_for_the_next_follow_up(assist
         (turn,) = web.turns(messages)[-1:]
         assert party in (turn.resolved_question or question)
         assert {(c.party, c.kind) for c in turn.citations} == {(party, kind)}
+
+
+def test_a_body_over_the_limit_is_a_413_before_it_is_read(client: TestClient) -> None:
+    huge = b'{"question": "' + b"x" * 10_000_000 + b'"}'
+    response = client.post("/api/ask", content=huge, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and "larger than" in response.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'{"question": "'
+        for _ in range(100):
+            yield b"x" * 100_000
+        yield b'"}'
+
+    streamed = client.post("/api/ask", content=chunks(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413
