@@ -297,11 +297,14 @@ class TreatyNames:
                 return TreatyMention(span, question[span[0] : span[1]], found)
         if any(named[s] for s in named if overlaps(s, [outer])):
             return None  # the exact name inside stands; the other words add nothing known
-        # Named but not held: report the name as far as it looks like one.
+        # Named but not held: report the name as far as it looks like one. "the Convention
+        # to its islands" names no treaty: only the head word looks like a name.
         end = max(
             (j for j in range(head, last + 1) if tokens[j].word[:1].isupper() or _YEAR.match(tokens[j].word)),
             default=head,
         )
+        if first == head == end:
+            return None
         return TreatyMention(
             (tokens[first].start, tokens[end].end), question[tokens[first].start : tokens[end].end], ()
         )

@@ -67,13 +67,27 @@ def discover(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def source_key(file: Path, corpus_dir: Path) -> str:
-    """Corpus files are known by their path inside the corpus, anything else by its full path."""
+def source_key(file: Path, corpus_dir: Path, root: Path | None = None) -> str:
+    """Corpus files are known by their path inside the corpus; other files by their path
+    inside the folder they were ingested from, after its name ("reports/2024/a.pdf"), or
+    by their name when given alone: never by a path of the server's disk, which users see."""
     resolved = file.resolve()
+    for base in (corpus_dir, root):
+        try:
+            relative = resolved.relative_to(base.resolve()).as_posix() if base else None
+        except ValueError:
+            continue
+        if relative is not None:
+            return relative if base == corpus_dir else f"{_prefix(base, corpus_dir)}/{relative}"
+    return resolved.name
+
+
+def _prefix(directory: Path, corpus_dir: Path) -> str:
+    """What the sources of a folder's files start with: its path in the corpus, or its name."""
     try:
-        return resolved.relative_to(corpus_dir.resolve()).as_posix()
+        return directory.resolve().relative_to(corpus_dir.resolve()).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        return directory.resolve().name
 
 
 def parse_file(file: Path, source: str) -> tuple[str, list[Record], list[str]]:
@@ -100,8 +114,9 @@ def ingest(
     report = IngestReport()
     stored = store.fingerprints_by_source()
     plans: list[tuple[FileReport, list[Record], set[str]]] = []
-    for file in tqdm(discover(paths), desc="Parsing", unit="file", disable=not show_progress):
-        entry = FileReport(source_key(file, corpus_dir))
+    found = {file: root for root in paths for file in discover([root])}  # first root wins
+    for file in tqdm(found, desc="Parsing", unit="file", disable=not show_progress):
+        entry = FileReport(source_key(file, corpus_dir, found[file]))
         report.files.append(entry)
         try:
             entry.parser, records, entry.notes = parse_file(file, entry.source)
@@ -139,11 +154,21 @@ def _remove_vanished(
     but no longer exist there."""
     gone = []
     for directory in (p for p in paths if p.is_dir()):
-        prefix = source_key(directory, corpus_dir)
+        prefix = _prefix(directory, corpus_dir)
+        in_corpus = directory.resolve().is_relative_to(corpus_dir.resolve())
+        old_style = directory.resolve().as_posix() + "/"  # full server paths, as stored before
         for source in stored:
-            path = Path(source)  # corpus files are stored relative to the corpus
-            inside = (prefix == "." and not path.is_absolute()) or source.startswith(prefix + "/")
-            if inside and not (corpus_dir / path).exists():
+            if source.startswith(old_style):
+                store.delete(stored[source])  # stored again under its new name by this run
+                gone.append(source)
+                continue
+            if in_corpus:
+                inside = (prefix == "." and not Path(source).is_absolute()) or source.startswith(prefix + "/")
+                where = corpus_dir / source
+            else:
+                inside = source.startswith(prefix + "/")
+                where = directory / source[len(prefix) + 1 :]
+            if inside and not where.exists():
                 store.delete(stored[source])
                 gone.append(source)
     return gone

@@ -79,3 +79,24 @@ def test_rebuild_recovers_a_store_built_with_another_model(fresh_settings: Setti
         Assistant(fresh_settings).ingest()
     report = Assistant(fresh_settings).ingest(rebuild=True)
     assert report.added == report.total_records == 19
+
+
+def test_files_outside_the_corpus_are_known_by_their_folder_never_by_a_server_path(
+    fresh_settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "elsewhere" / "reports"
+    (folder / "2024").mkdir(parents=True)
+    note = folder / "2024" / "note.txt"
+    note.write_text("Testland declares that the Convention applies to all its territory, islands included.")
+    (folder / "other.txt").write_text(
+        "Otherland declares that it will apply the Convention only in its capital."
+    )
+    assistant = Assistant(fresh_settings)
+    report = assistant.ingest([folder])
+    assert {f.source for f in report.files} == {"reports/2024/note.txt", "reports/other.txt"}
+    answer = assistant.ask("Does Testland apply the Convention to its islands?")
+    assert answer.citations and all(not c.source.startswith("/") for c in answer.citations)
+    assert str(tmp_path) not in answer.model_dump_json()
+    assert (assistant.ingest([folder]).added, assistant.ingest([folder]).removed) == (0, 0)
+    note.unlink()
+    assert assistant.ingest([folder]).removed_sources == ["reports/2024/note.txt"]
