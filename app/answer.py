@@ -270,9 +270,6 @@ class ExtractiveAnswerer:
         # The record the conversation points at is the one asked about, if it is in scope.
         compared = [r for r in found if r.id in u.pinned] or found[:RERANK]
         candidates = [(r, self.scorer.quote(asked, r)) for r in compared]
-        # A record of the party and treaty asked about that concerns the article asked about,
-        # or any of theirs when nothing more is asked ("what did X declare under Y?"), is
-        # evidence enough, whatever words the question uses.
         candidates = [
             (r, q)
             for r, q in candidates

@@ -83,6 +83,9 @@ class Gazetteer:
 
     targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # short acronyms: case-sensitive
+    _compiled: list[tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]], bool]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     def add(self, variant: str, targets: tuple[str, ...], *, exact: bool = False) -> None:
         """`exact`: matched only as spelled (derived acronyms); short capitals always are."""
@@ -94,13 +97,21 @@ class Gazetteer:
         )
         # A name of several targets means all of them ("Moldova" spelt two ways in the sources).
         table[key] = tuple(dict.fromkeys(table.get(key, ()) + targets))
+        self._compiled = None  # the patterns hold every variant: compiled again once, when next used
+
+    def _patterns(self) -> list[tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]], bool]]:
+        if self._compiled is None:
+            self._compiled = [
+                (_pattern(self.targets, re.I), self.targets, True),
+                (_pattern(self.exact, 0), self.exact, False),
+            ]
+        return self._compiled
 
     def find(self, text: str, taken: list[Span]) -> list[tuple[Span, str, tuple[str, ...]]]:
         """(span, mention, targets) in order of appearance, outside the `taken` spans,
         which are extended with the spans found."""
         found = []
-        for table, folded in ((self.targets, True), (self.exact, False)):
-            pattern = _pattern(table, re.I if folded else 0)
+        for pattern, table, folded in self._patterns():
             if pattern is None:
                 continue
             for m in pattern.finditer(text):

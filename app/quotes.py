@@ -75,14 +75,16 @@ class QuoteScorer:
         topic = asked.topic or asked.question
         vectors = self.encode([asked.question, topic, *texts])
         # Shared words of the topic: the names of the party and treaty are in every sentence.
-        overlap = np.array([_stem_overlap(topic, t) for t in texts])
+        asked_stems, *sentence_stems = (set(tokens) for tokens in tokenize([topic, *texts]))
+        overlap = np.array([_share(asked_stems, stems) for stems in sentence_stems])
         regions = _article_regions(texts)
         on_article = np.array([_article_fit(asked.articles, arts) for arts in regions])
         scores = vectors[2:] @ vectors[0] + 0.5 * overlap + 0.3 * on_article
         best = int(np.argmax(scores))
         first, last = _segment(texts, regions, best)
         content = [i for i, t in enumerate(texts) if not _is_heading(t)] or list(range(len(texts)))
-        relevance = float(np.max(vectors[2:][content] @ vectors[1])) + 0.5 * _stem_overlap(topic, record.text)
+        in_record = _share(asked_stems, set().union(*sentence_stems))
+        relevance = float(np.max(vectors[2:][content] @ vectors[1])) + 0.5 * in_record
         start, end = spans[first][0], spans[last][1]
         # Quote marks left over from a neighbouring item ("” “The Grand Duchy ...") are not quoted.
         while start < end and record.text[start] in QUOTES + " ":
@@ -168,7 +170,6 @@ def _is_heading(sentence: str) -> bool:
     return len(sentence.split()) <= 6
 
 
-def _stem_overlap(topic: str, text: str) -> float:
-    """Share of the topic's word stems (stop words aside) found in the text."""
-    asked, found = tokenize([topic, text])
-    return len(set(asked) & set(found)) / len(set(asked)) if asked else 0.0
+def _share(asked: set[str], found: set[str]) -> float:
+    """Share of the topic's word stems (stop words aside) found among `found`."""
+    return len(asked & found) / len(asked) if asked else 0.0
