@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test lint eval clean
+.PHONY: run test install install-test lint eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: install-test
 eval: install-test
 	$(BIN)/treatyqa ingest --quiet
 	$(BIN)/treatyqa eval --compare baseline
+
+# Speed and memory on this machine: writes bench/report.json and bench/report.md.
+bench: install-test
+	$(BIN)/treatyqa bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -13,9 +13,9 @@ from typing import Protocol
 
 from app.catalogue import Catalogue, Scope
 from app.coverage import covers, join
+from app.indexes import Plan
 from app.quotes import Asked, Quote, QuoteScorer
 from app.results import Answer, Citation
-from app.retrieve import Plan
 from app.understand import STATUS_WORDS, Understanding
 from ingest.kinds import PLURAL_NOUN, STATEMENT_KINDS, kinds_named, may_be, plural
 from ingest.records import Authority, Kind, Record

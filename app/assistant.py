@@ -11,17 +11,18 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from app.answer import Answerer, ExtractiveAnswerer, abstain, final
 from app.catalogue import Catalogue, Scope
 from app.config import Settings
 from app.conversation import Reading, Turn, check_history, standalone
 from app.coverage import MAX_TREATIES, refusal
-from app.indexes import Indexes
+from app.indexes import Indexes, Plan
 from app.llm import LLMAnswerer, chat_model
 from app.names import NameData, load_names
 from app.quotes import QuoteScorer
 from app.results import Answer
-from app.retrieve import HybridRetriever, Plan
 from app.understand import Understanding, looks_english
 from ingest.embedding import Embedder
 from ingest.errors import QuestionError, StoreError
@@ -46,7 +47,7 @@ class Assistant:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return Embedder(self.settings.embedding_model)
+        return Embedder(self.settings.embedding_model, backend=self.settings.embedding_backend)
 
     @cached_property
     def store(self) -> RecordStore:
@@ -135,14 +136,14 @@ class Assistant:
         if message := refusal(u, indexes.catalogue):
             yield abstain(message)
             return
-        scorer = QuoteScorer(self.embedder)
+        scorer = QuoteScorer(self.embedder, indexes.segments_of)
         extractive = ExtractiveAnswerer(scorer, indexes.catalogue, self.settings.min_score)
         if u.intent == "list" and u.treaties:
             answer = extractive.list_states(u)
             answer.retrieved = [c.record_id for c in answer.citations]
             yield answer
             return
-        plans = self._retrieve(u, filters, HybridRetriever(self.store, indexes))
+        plans = self._retrieve(u, filters, indexes, scorer.encode([u.question])[0])
         answerer: Answerer = extractive
         if self.settings.answerer == "llm" and u.intent != "status":
             answerer = LLMAnswerer(
@@ -161,7 +162,9 @@ class Assistant:
     def ask(self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = ()) -> Answer:
         return final(self.stream(question, filters, history))
 
-    def _retrieve(self, u: Understanding, filters: Scope, retriever: HybridRetriever) -> list[Plan]:
+    def _retrieve(
+        self, u: Understanding, filters: Scope, indexes: Indexes, vector: np.ndarray
+    ) -> list[Plan]:
         """One search per treaty when several are named (or one phrase fits several),
         else one per party; one search otherwise. A kind the user filtered on is a
         filter; a kind or article the question names ranks records higher."""
@@ -175,9 +178,8 @@ class Assistant:
         else:
             scopes = [scope]
         boost = Scope(kinds=u.kinds, articles=u.articles)
-        vector = self.embedder.embed_query(u.question)
         return [
-            (s, retriever.retrieve(u.question, vector, self.settings.top_k, s, boost))
+            (s, indexes.search(u.question, vector, self.settings.top_k, s, boost))
             for s in scopes[:MAX_TREATIES]
         ]
 

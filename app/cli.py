@@ -313,5 +313,32 @@ def evaluate(
         sys.exit(1)
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("bench"),
+    show_default=True,
+    help="Directory for report.json and report.md.",
+)
+@click.option(
+    "--scale",
+    "sizes",
+    type=click.IntRange(1_000),
+    multiple=True,
+    default=(50_000, 100_000),
+    show_default=True,
+    help="Store sizes measured with generated records (repeat the option).",
+)
+@click.option("--port", type=int, default=7871, show_default=True, help="Loopback port for `serve`.")
+def bench(out: Path, sizes: tuple[int, ...], port: int) -> None:
+    """Measure ingest, question latency, cold start and memory on this machine (20-30 min)."""
+    from evals import bench as benchmark
+
+    report = benchmark.run(out, sizes=sorted(sizes), port=port, say=lambda line: click.echo(f"- {line}"))
+    click.echo(benchmark.markdown(report))
+    click.echo(f"Reports: {out / 'report.json'}, {out / 'report.md'}")
+
+
 def main() -> None:
     cli()

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.embedding import BUNDLED_MODEL
+from ingest.embedding import BUNDLED_MODEL, Backend
 from ingest.sources import BUNDLED_CORPUS
 
 
@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir, description="Embedded Chroma store and indexes")
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="Corpus ingested by default")
     embedding_model: str = Field(BUNDLED_MODEL, description="sentence-transformers model path or name")
+    embedding_backend: Backend = Field("torch", description="torch, or torch-int8 (faster)")
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded store")
     chroma_port: int = 8000
     collection: str = "treatyqa"

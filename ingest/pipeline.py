@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -15,6 +16,8 @@ from ingest.parsers import ParseContext, parse_document
 from ingest.records import Record
 from ingest.sources import ALIASES_NAME, MANIFEST_NAME, is_treaty_index, source_info
 from ingest.store import RecordStore
+
+CHUNK = 10_000  # records encoded and written together; bounds the memory an ingest takes
 
 
 @dataclass
@@ -128,16 +131,21 @@ def ingest(
         fresh = [r for r in records if old.get(r.id) != r.fingerprint]
         plans.append((entry, fresh, set(old) - {r.id for r in records}))
 
-    changed = False
-    total = sum(len(fresh) for _, fresh, _ in plans)
-    with tqdm(total=total, desc="Embedding", unit="record", disable=not show_progress or not total) as bar:
-        for entry, fresh, stale in plans:
-            if fresh:
-                # Add before deleting: an interrupted run leaves extra records, never missing ones.
-                store.add(fresh, store.embedder.embed_records(fresh, progress=bar.update))
-            store.delete(stale)
-            entry.added, entry.removed = len(fresh), len(stale)
-            changed |= bool(fresh or stale)
+    fresh = [r for _, new, _ in plans for r in new]
+    with tqdm(
+        total=len(fresh), desc="Embedding", unit="record", disable=not show_progress or not fresh
+    ) as bar:
+        # Many files' records at a time: the encoder batches texts of similar length
+        # across files, and Chroma takes large writes.
+        for start in range(0, len(fresh), CHUNK):
+            chunk = fresh[start : start + CHUNK]
+            progress = partial(_advance, bar, start, len(chunk))
+            # Add before deleting: an interrupted run leaves extra records, never missing ones.
+            store.add(chunk, store.embedder.embed_records(chunk, progress=progress))
+    for entry, new, stale in plans:
+        store.delete(stale)
+        entry.added, entry.removed = len(new), len(stale)
+    changed = bool(fresh) or any(stale for _, _, stale in plans)
 
     report.removed_sources = _remove_vanished(paths, stored, corpus_dir, store)
     if changed or report.removed_sources:
@@ -145,6 +153,12 @@ def ingest(
     report.total_records = store.count()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _advance(bar: tqdm, done: int, records: int, encoded: int, texts: int) -> None:
+    """Show encoding progress in records: of `records` after the first `done`, the share encoded."""
+    bar.n = done + records * encoded // max(texts, 1)
+    bar.refresh()
 
 
 def _remove_vanished(

@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
-from ingest.embedding import Embedder, TreatyEmbeddingFunction
+from ingest.embedding import Embedder, RecordVectors, TreatyEmbeddingFunction
 from ingest.errors import StoreError
 from ingest.records import Record
 
@@ -58,24 +58,33 @@ def _reachable(method: Callable[P, T]) -> Callable[P, T]:
     return wrapper
 
 
+def segments_collection(name: str) -> str:
+    return f"{name}-segments"
+
+
 class RecordStore:
-    """Records with their embeddings; the verbatim text is the Chroma document."""
+    """Records with their embeddings; the verbatim text is the Chroma document. The
+    segments of records of more than one (their sentences, which answers quote) have
+    their own vectors, in a second collection: a record of one segment is its own."""
 
     def __init__(self, client: Any, embedder: Embedder, name: str) -> None:
         self.client, self.embedder, self.name = client, embedder, name
         self.function = TreatyEmbeddingFunction(embedder)
-        self.collection = client.get_or_create_collection(
-            name,
-            embedding_function=self.function,
-            configuration={"hnsw": {"space": "cosine", "ef_search": 200, "ef_construction": 200}},
-            metadata={"embedding_model": embedder.model_id, "revision": "empty"},
+        self.collection, self.segments = (
+            client.get_or_create_collection(
+                collection,
+                embedding_function=self.function,
+                configuration={"hnsw": {"space": "cosine", "ef_search": 200, "ef_construction": 200}},
+                metadata={"embedding": embedder.signature, "revision": "empty"},
+            )
+            for collection in (name, segments_collection(name))
         )
-        built_with = (self.collection.metadata or {}).get("embedding_model")
-        if built_with != embedder.model_id:
+        # Vectors of another model, backend or way of embedding are never mixed in.
+        built_with = (self.collection.metadata or {}).get("embedding", "an earlier version of TreatyQA")
+        if built_with != embedder.signature:
             raise StoreError(
-                f"The store {name!r} was built with the embedding model {built_with!r}, but "
-                f"{embedder.model_id!r} is configured. Use the same model, or rebuild the store "
-                "with `treatyqa ingest --rebuild`."
+                f"The store {name!r} was embedded with {built_with}, but {embedder.signature} is "
+                "configured. Configure the same, or re-embed with `treatyqa ingest --rebuild`."
             )
 
     @classmethod
@@ -91,8 +100,10 @@ class RecordStore:
     ) -> RecordStore:
         """Open the store; `reset` deletes every record first (also those of another model)."""
         client = _client(path, host, port)
-        if reset and name in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
-            client.delete_collection(name)
+        if reset:
+            existing = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+            for collection in {name, segments_collection(name)} & existing:
+                client.delete_collection(collection)
         return cls(client, embedder, name)
 
     # --- reading ---------------------------------------------------------------------
@@ -101,10 +112,10 @@ class RecordStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def _pages(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    def _pages(self, collection: Any = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
         offset = 0
         while True:
-            page = self.collection.get(limit=PAGE, offset=offset, **kwargs)
+            page = (collection or self.collection).get(limit=PAGE, offset=offset, **kwargs)
             if not page["ids"]:
                 return
             yield page
@@ -128,6 +139,24 @@ class RecordStore:
         ]
 
     @_reachable
+    def vectors(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Every record's vector, and the segment vectors of records of several segments
+        (one row per segment, in order), by record ID."""
+        records = {
+            rid: np.asarray(vector, dtype=np.float32)
+            for page in self._pages(include=["embeddings"])
+            for rid, vector in zip(page["ids"], page["embeddings"], strict=True)
+        }
+        rows: dict[str, dict[int, np.ndarray]] = {}
+        for page in self._pages(self.segments, include=["embeddings", "metadatas"]):
+            for sid, vector, meta in zip(page["ids"], page["embeddings"], page["metadatas"], strict=True):
+                rows.setdefault(meta["record"], {})[int(sid.rpartition("#")[2])] = vector
+        segments = {
+            rid: np.array([found[i] for i in sorted(found)], dtype=np.float32) for rid, found in rows.items()
+        }
+        return records, segments
+
+    @_reachable
     def nearest(
         self,
         embedding: Sequence[float],
@@ -141,7 +170,7 @@ class RecordStore:
         if k <= 0:
             return []
         result = self.collection.query(
-            query_embeddings=[list(embedding)],
+            query_embeddings=[np.asarray(embedding, dtype=np.float32)],
             n_results=k,
             where=where or None,
             ids=list(ids) if ids is not None else None,
@@ -160,15 +189,27 @@ class RecordStore:
     # --- writing ---------------------------------------------------------------------
 
     @_reachable
-    def add(self, records: Sequence[Record], embeddings: np.ndarray) -> None:
-        step = max(1, min(PAGE, self.client.get_max_batch_size()))
+    def add(self, records: Sequence[Record], vectors: RecordVectors) -> None:
+        """Segments first: a record is only found once its segments are stored too (and
+        none are left over from a version of it that was read into more)."""
+        step = max(1, self.client.get_max_batch_size())
+        self._delete_segments([r.id for r in records])
+        parts = [
+            (f"{r.id}#{i}", vector, {"record": r.id})
+            for r, found in zip(records, vectors.segments, strict=True)
+            if len(found) > 1
+            for i, vector in enumerate(found)
+        ]
+        for start in range(0, len(parts), step):
+            ids, embeddings, metadatas = zip(*parts[start : start + step], strict=True)
+            self.segments.upsert(ids=list(ids), embeddings=np.array(embeddings), metadatas=list(metadatas))
         for start in range(0, len(records), step):
             batch = records[start : start + step]
             self.collection.upsert(
                 ids=[r.id for r in batch],
                 documents=[r.text for r in batch],
                 metadatas=[r.to_metadata() for r in batch],
-                embeddings=embeddings[start : start + step],
+                embeddings=vectors.records[start : start + step],
             )
 
     @_reachable
@@ -176,6 +217,11 @@ class RecordStore:
         ids = list(ids)
         for start in range(0, len(ids), PAGE):
             self.collection.delete(ids=ids[start : start + PAGE])
+        self._delete_segments(ids)
+
+    def _delete_segments(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), PAGE):
+            self.segments.delete(where={"record": {"$in": ids[start : start + PAGE]}})
 
     @_reachable
     def touch(self) -> None:

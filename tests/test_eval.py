@@ -22,7 +22,7 @@ from ingest.errors import ConfigError
 # the 101 questions answerable there): recall@5 0.959, citation_recall 0.90, key_facts
 # 0.885, correct_declines 1.0, false_declines 0.049, citation_precision 0.65.
 FLOORS = {
-    "recall@5": 0.93,
+    "recall@5": 0.92,
     "citation_recall": 0.85,
     "key_facts": 0.83,
     "correct_declines": 0.95,

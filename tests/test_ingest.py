@@ -73,9 +73,15 @@ def test_stored_records_round_trip_with_their_metadata(assistant: Assistant) -> 
     assert declaration.snapshot_date == "2026-11-24"
 
 
-def test_rebuild_recovers_a_store_built_with_another_model(fresh_settings: Settings) -> None:
-    RecordStore.connect(Embedder("some-other/model"), path=fresh_settings.chroma_path)  # built elsewhere
-    with pytest.raises(StoreError, match=r"built with the embedding model 'some-other/model'.*--rebuild"):
+@pytest.mark.parametrize(
+    ("other", "said"),
+    [(Embedder("some-other/model"), "some-other/model"), (Embedder(backend="torch-int8"), r"\S+ \(torch-int8")],
+)
+def test_rebuild_recovers_a_store_built_with_another_model_or_backend(
+    fresh_settings: Settings, other: Embedder, said: str
+) -> None:
+    RecordStore.connect(other, path=fresh_settings.chroma_path)  # built elsewhere
+    with pytest.raises(StoreError, match=rf"embedded with {said}.*--rebuild"):
         Assistant(fresh_settings).ingest()
     report = Assistant(fresh_settings).ingest(rebuild=True)
     assert report.added == report.total_records == 19

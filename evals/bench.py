@@ -1,0 +1,365 @@
+"""`treatyqa bench`: how fast TreatyQA is on this machine, and how much memory it takes,
+measured in one run and written to report.json and report.md.
+
+- encoder: the model alone on texts drawn from the corpus, against ingest as a whole;
+- ingest of the bundled corpus into an empty store, and again with nothing changed;
+- question latency against a bare Chroma query with the same question embedded;
+- cold start (a new process answering one question) and peak memory of ingest and serve;
+- the same at a larger scale: the bundled records replicated under generated treaty
+  and state names (their vectors reused: a record's vector does not depend on its
+  names), and a larger scale still by extrapolating what was measured.
+Every figure is measured here, except those marked as extrapolated."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.assistant import Assistant
+from app.config import Settings
+from evals import dataset
+from ingest.embedding import RecordVectors, windows
+from ingest.records import Record, record_id
+
+Say = Callable[[str], None]
+SYLLABLES = "ka lo mi ren tas vel dor an is ul bre qua fen sol tir mar gol pe nu zan".split()
+
+
+def _percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _ms(values: Sequence[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(1000 * statistics.median(values), 1),
+        "p95_ms": round(1000 * _percentile(values, 0.95), 1),
+    }
+
+
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TREATYQA_")}
+    return {**env, "TREATYQA_DATA_DIR": str(data_dir), **extra}
+
+
+def _timed_process(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of a child process run to its end."""
+    started = time.perf_counter()
+    child = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    if status:
+        raise RuntimeError(f"{' '.join(args)} failed: {child.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _treatyqa(*args: str) -> list[str]:
+    return [str(Path(sys.executable).parent / "treatyqa"), *args]
+
+
+def questions() -> list[str]:
+    """The bundled question set's single questions (follow-ups need their history)."""
+    return [item.question for item in dataset.load(dataset.DEFAULT_SET) if not item.history]
+
+
+# --- the bundled corpus ---------------------------------------------------------------------
+
+
+def encoder(assistant: Assistant, records: list[Record], sample: int) -> dict[str, float]:
+    """The model alone: texts as ingest encodes them, drawn at random, in one call."""
+    texts = windows(random.Random(7).sample(records, min(sample, len(records))))
+    model = assistant.embedder.model
+    model.encode(texts[:64])  # first-call set-up is not throughput
+    started = time.perf_counter()
+    model.encode(texts, batch_size=assistant.embedder.batch_size, normalize_embeddings=True)
+    return {"texts": len(texts), "texts_per_s": round(len(texts) / (time.perf_counter() - started), 1)}
+
+
+def latency(assistant: Assistant, asked: list[str]) -> dict[str, Any]:
+    """Whole answers, against embedding the question plus a bare top-k Chroma query."""
+    assistant.ask(asked[0])  # indexes loaded, model warm
+    answers, bare = [], []
+    for question in asked:
+        started = time.perf_counter()
+        assistant.ask(question)
+        answers.append(time.perf_counter() - started)
+    collection = assistant.store.collection
+    for question in asked:
+        started = time.perf_counter()
+        vector = assistant.embedder.encode([question])[0]
+        collection.query(query_embeddings=[vector], n_results=assistant.settings.top_k, include=[])
+        bare.append(time.perf_counter() - started)
+    figures = {"questions": len(asked), "treatyqa": _ms(answers), "bare_chroma": _ms(bare)}
+    figures["ratio_p50"] = round(statistics.median(answers) / statistics.median(bare), 2)
+    figures["ratio_p95"] = round(_percentile(answers, 0.95) / _percentile(bare, 0.95), 2)
+    return figures
+
+
+@contextmanager
+def serving(data_dir: Path, port: int) -> Any:
+    """`treatyqa serve` in a child process, ready to answer; yields its process ID."""
+    env = _env(data_dir, TREATYQA_PORT=str(port), TREATYQA_RATE_LIMIT="1000000/minute")
+    child = subprocess.Popen(
+        _treatyqa("serve"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            with suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).read()
+                break
+            if child.poll() is not None:
+                raise RuntimeError("`treatyqa serve` exited before it answered")
+            time.sleep(0.5)
+        yield child.pid
+    finally:
+        child.terminate()
+        child.wait(30)
+
+
+def serve_memory(data_dir: Path, asked: list[str], port: int) -> dict[str, float]:
+    """Peak RSS of `serve` after answering the questions over HTTP."""
+    with serving(data_dir, port) as pid:
+        for question in asked:
+            body = json.dumps({"question": question}).encode()
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/ask", body, {"Content-Type": "application/json"}
+            )
+            urllib.request.urlopen(request, timeout=60).read()
+        status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return {
+        "rss_mb": round(int(fields["VmRSS"].split()[0]) / 1024, 1),
+        "peak_rss_mb": round(int(fields["VmHWM"].split()[0]) / 1024, 1),
+    }
+
+
+def cold_start(data_dir: Path, question: str) -> float:
+    """A new process, an existing store: from start to the first answer printed."""
+    seconds, _ = _timed_process(_treatyqa("ask", question), _env(data_dir))
+    return round(seconds, 2)
+
+
+# --- at scale ------------------------------------------------------------------------------
+
+
+def _invented(rng: random.Random, used: set[str]) -> str:
+    while True:
+        name = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize()
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def replicated(
+    records: list[Record], vectors: RecordVectors, size: int
+) -> tuple[list[Record], RecordVectors]:
+    """`size` records: the given ones, then copies of them under generated treaty and
+    state names (each copy its own set of names), so that scopes stay as small as real ones."""
+    rng, used = random.Random(11), set[str]()
+    out, rows, segments = list(records), [vectors.records], list(vectors.segments)
+    copy = 0
+    while len(out) < size:
+        copy += 1
+        treaties = {
+            t: f"{_invented(rng, used)} Convention on {t.split()[-1]}"
+            for t in {r.treaty or "" for r in records}
+        }
+        parties = {p: f"Republic of {_invented(rng, used)}" for p in {r.party or "" for r in records}}
+        take = records[: size - len(out)]
+        for r in take:
+            source = f"generated/{copy}/{r.source}"
+            out.append(
+                replace_record(
+                    r,
+                    source,
+                    treaties[r.treaty or ""] if r.treaty else None,
+                    parties.get(r.party or "") if r.party else None,
+                )
+            )
+        rows.append(vectors.records[: len(take)])
+        segments += vectors.segments[: len(take)]
+    return out, RecordVectors(np.concatenate(rows), segments)
+
+
+def replace_record(record: Record, source: str, treaty: str | None, party: str | None) -> Record:
+    return record.model_copy(
+        update={
+            "id": record_id(source, str(record.position), record.text),
+            "source": source,
+            "treaty": treaty,
+            "party": party,
+        }
+    )
+
+
+def at_scale(
+    base: Assistant, work: Path, sizes: Sequence[int], asked: list[str], port: int, say: Say
+) -> list[dict[str, Any]]:
+    """Store writes, index build, question latency and serve memory at each size."""
+    records = base.store.records()
+    stored, segment_vectors = base.store.vectors()
+    vectors = RecordVectors(
+        np.array([stored[r.id] for r in records]),
+        [segment_vectors.get(r.id, stored[r.id][None, :]) for r in records],
+    )
+    rows = []
+    for size in sizes:
+        say(f"scale {size:,}: writing the store")
+        data_dir = work / f"scale-{size}"
+        assistant = Assistant(Settings(data_dir=data_dir))
+        many, many_vectors = replicated(records, vectors, size)
+        started = time.perf_counter()
+        assistant.store.add(many, many_vectors)
+        assistant.store.touch()
+        writes = time.perf_counter() - started
+        started = time.perf_counter()
+        assistant.indexes  # noqa: B018 - built on first use; timed here
+        build = time.perf_counter() - started
+        say(f"scale {size:,}: questions")
+        row = {
+            "records": size,
+            "store_writes_per_s": round(size / writes, 1),
+            "index_build_s": round(build, 1),
+            "latency": latency(assistant, asked),
+        }
+        say(f"scale {size:,}: serve memory")
+        row["serve"] = serve_memory(data_dir, asked[:50], port)
+        rows.append(row)
+        del assistant
+    return rows
+
+
+def extrapolate(rows: list[dict[str, Any]], size: int) -> dict[str, Any]:
+    """A straight line through the measured sizes, read at `size`: an estimate."""
+    sizes = [r["records"] for r in rows]
+
+    def line(values: list[float]) -> float:
+        slope, intercept = np.polyfit(sizes, values, 1)
+        return round(float(slope * size + intercept), 1)
+
+    return {
+        "records": size,
+        "extrapolated": True,
+        "p95_ms": line([r["latency"]["treatyqa"]["p95_ms"] for r in rows]),
+        "serve_rss_mb": line([r["serve"]["rss_mb"] for r in rows]),
+    }
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def run(
+    out: Path,
+    *,
+    sizes: Sequence[int] = (50_000, 100_000),
+    extrapolate_to: int = 1_000_000,
+    sample: int = 3000,
+    port: int = 7871,
+    say: Say = print,
+) -> dict[str, Any]:
+    corpus = Settings().corpus_dir
+    work = Path(tempfile.mkdtemp(prefix="treatyqa-bench-"))
+    try:
+        data_dir = work / "bundled"
+        say("ingest of the bundled corpus into an empty store")
+        ingest_s, ingest_rss = _timed_process(_treatyqa("ingest", "--quiet", str(corpus)), _env(data_dir))
+        say("ingest again, nothing changed")
+        again_s, _ = _timed_process(_treatyqa("ingest", "--quiet", str(corpus)), _env(data_dir))
+        assistant = Assistant(Settings(data_dir=data_dir))
+        records = assistant.store.records()
+        texts = len(windows(records))
+        say("encoder alone")
+        raw = encoder(assistant, records, sample)
+        asked = questions()
+        say("question latency")
+        report: dict[str, Any] = {
+            "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+            "embedding": assistant.embedder.signature,
+            "bundled": {
+                "records": len(records),
+                "texts": texts,
+                "encoder": raw,
+                "ingest": {
+                    "seconds": round(ingest_s, 1),
+                    "texts_per_s": round(texts / ingest_s, 1),
+                    "ratio_to_encoder": round(texts / ingest_s / raw["texts_per_s"], 2),
+                    "peak_rss_mb": round(ingest_rss, 1),
+                },
+                "reingest_unchanged_s": round(again_s, 1),
+                "latency": latency(assistant, asked),
+            },
+        }
+        say("cold start")
+        report["bundled"]["cold_start_s"] = cold_start(data_dir, asked[0])
+        say("serve memory")
+        report["bundled"]["serve"] = serve_memory(data_dir, asked[:50], port)
+        report["scale"] = at_scale(assistant, work, sizes, asked, port, say)
+        report["scale"].append(extrapolate(report["scale"], extrapolate_to))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    write(report, out)
+    return report
+
+
+def markdown(report: dict[str, Any]) -> str:
+    b = report["bundled"]
+    q = b["latency"]["treatyqa"]
+    lines = [
+        "# TreatyQA benchmark",
+        "",
+        f"{report['machine']['cpus']} CPUs, Python {report['machine']['python']}; {report['embedding']}.",
+        "",
+        f"## Bundled corpus ({b['records']:,} records, {b['texts']:,} texts embedded)",
+        "",
+        "| | figure |",
+        "|---|---|",
+        f"| encoder alone | {b['encoder']['texts_per_s']} texts/s |",
+        f"| ingest into an empty store | {b['ingest']['seconds']} s, {b['ingest']['texts_per_s']} texts/s "
+        f"({b['ingest']['ratio_to_encoder']}x the encoder) |",
+        f"| ingest again, nothing changed | {b['reingest_unchanged_s']} s |",
+        f"| question, p50 / p95 | {q['p50_ms']} / {q['p95_ms']} ms |",
+        f"| bare Chroma query + question embedding, p50 / p95 | {b['latency']['bare_chroma']['p50_ms']} / "
+        f"{b['latency']['bare_chroma']['p95_ms']} ms |",
+        f"| ratio, p50 / p95 | {b['latency']['ratio_p50']} / {b['latency']['ratio_p95']} |",
+        f"| cold start (new process → first answer) | {b['cold_start_s']} s |",
+        f"| peak RSS: ingest / serve | {b['ingest']['peak_rss_mb']} / {b['serve']['peak_rss_mb']} MB |",
+        "",
+        "## At scale (records replicated under generated names)",
+        "",
+        "| records | store writes/s | index build | question p50 / p95 | serve RSS |",
+        "|---|---|---|---|---|",
+    ]
+    for row in report["scale"]:
+        if row.get("extrapolated"):
+            lines.append(
+                f"| {row['records']:,} (extrapolated) | | | p95 ≈ {row['p95_ms']} ms "
+                f"| ≈ {row['serve_rss_mb']} MB |"
+            )
+        else:
+            t = row["latency"]["treatyqa"]
+            lines.append(
+                f"| {row['records']:,} | {row['store_writes_per_s']} | {row['index_build_s']} s | "
+                f"{t['p50_ms']} / {t['p95_ms']} ms | {row['serve']['rss_mb']} MB |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write(report: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (out / "report.md").write_text(markdown(report), encoding="utf-8")
