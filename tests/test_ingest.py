@@ -75,7 +75,10 @@ def test_stored_records_round_trip_with_their_metadata(assistant: Assistant) -> 
 
 @pytest.mark.parametrize(
     ("other", "said"),
-    [(Embedder("some-other/model"), "some-other/model"), (Embedder(backend="torch-int8"), r"\S+ \(torch-int8")],
+    [
+        (Embedder("some-other/model"), "some-other/model"),
+        (Embedder(backend="torch-int8"), r"\S+ \(torch-int8"),
+    ],
 )
 def test_rebuild_recovers_a_store_built_with_another_model_or_backend(
     fresh_settings: Settings, other: Embedder, said: str
