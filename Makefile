@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test lint eval bench clean
+.PHONY: run test install install-test lint eval bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,12 @@ run: install
 
 test: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The full evaluation on the bundled corpus and question set, beside the baseline.
 eval: install-test
@@ -38,6 +40,10 @@ eval: install-test
 # Speed and memory on this machine: writes bench/report.json and bench/report.md.
 bench: install-test
 	$(BIN)/treatyqa bench
+
+# 50 clients asking the web API over loopback for 20 minutes: bench/soak.json and soak.md.
+soak: install-test
+	$(BIN)/treatyqa soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
@@ -12,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from app.answer import Answerer, ExtractiveAnswerer, abstain, final
 from app.catalogue import Catalogue, Scope
 from app.config import Settings
 from app.conversation import Reading, Turn, check_history, standalone
 from app.coverage import MAX_TREATIES, refusal
+from app.errors import QuestionError, StoreError, TreatyQAError
 from app.indexes import Indexes, Plan
 from app.llm import LLMAnswerer, chat_model
 from app.names import NameData, load_names
@@ -25,22 +29,33 @@ from app.quotes import QuoteScorer
 from app.results import Answer
 from app.understand import Understanding, looks_english
 from ingest.embedding import Embedder
-from ingest.errors import QuestionError, StoreError
 from ingest.kinds import CONTENT_KINDS
 from ingest.pipeline import IngestReport, ingest
 from ingest.records import Kind
 from ingest.store import RecordStore
 
+log = logging.getLogger(__name__)
 NOT_ENGLISH = (
     "TreatyQA reads questions in English (its sources are English texts). Please ask again in English."
 )
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None) -> None:
+    """The store, the chat model and the embedder are made from the settings when first
+    needed; a caller may pass its own store or chat model instead."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store: RecordStore | None = None,
+        chat_model: object | None = None,
+    ) -> None:
         self.settings = settings or Settings()
+        self._store, self._chat_model = store, chat_model
         self._indexes: Indexes | None = None
-        self._reloading = threading.Lock()  # one reload, not one per request in flight
+        self._lock = threading.Lock()
+        self._handing_over = False  # a reload is running in the background
         # llama.cpp in process is not thread-safe; a server does its own queueing.
         local_model = self.settings.llm_provider == "llamacpp"
         self._model_lock: AbstractContextManager[Any] = threading.Lock() if local_model else nullcontext()
@@ -49,9 +64,11 @@ class Assistant:
     def embedder(self) -> Embedder:
         return Embedder(self.settings.embedding_model, backend=self.settings.embedding_backend)
 
-    @cached_property
+    @property
     def store(self) -> RecordStore:
-        return self._connect()
+        if self._store is None:
+            self._store = self._connect()
+        return self._store
 
     def _connect(self, reset: bool = False) -> RecordStore:
         s = self.settings
@@ -66,22 +83,49 @@ class Assistant:
 
     @property
     def indexes(self) -> Indexes:
-        """Reloaded whenever the store has changed (also by another process)."""
+        """The indexes of the store as of the last hand-over. When the store changes (an
+        ingest here or in another process), the new indexes are loaded in the background
+        while questions are answered from the old ones: no question waits for a reload,
+        and none sees half of one. An ingest builds them before it ends, so loading them
+        takes seconds."""
         revision = self.store.revision()
-        with self._reloading:
-            if self._indexes is None or self._indexes.revision != revision:
-                directory = self.settings.data_dir / "indexes" / self.settings.collection
-                self._indexes = Indexes.load_or_build(self.store, directory, self.names)
+        with self._lock:
+            if self._indexes is None:
+                self._indexes = Indexes.load_or_build(self.store, self.index_dir, self.names)
+            elif self._indexes.revision != revision and not self._handing_over:
+                self._handing_over = True
+                threading.Thread(target=self._hand_over, name="treatyqa-reload", daemon=True).start()
             return self._indexes
+
+    def reload(self) -> Indexes:
+        """Load (or build) the indexes of the store as it is now, and answer from them."""
+        fresh = Indexes.load_or_build(self.store, self.index_dir, self.names)
+        with self._lock:
+            self._indexes = fresh
+        return fresh
+
+    def _hand_over(self) -> None:
+        try:
+            self.reload()
+        except TreatyQAError as exc:  # the old indexes keep answering; the next question retries
+            log.warning("Could not load the new indexes: %s", exc)
+        finally:
+            self._handing_over = False
+
+    @property
+    def index_dir(self) -> Path:
+        return self.settings.data_dir / "indexes" / self.settings.collection
 
     @cached_property
     def names(self) -> NameData:
         """Treaty and state aliases: the bundled ones and the corpus folder's own."""
         return load_names(self.settings.corpus_dir)
 
-    @cached_property
+    @property
     def chat_model(self) -> object:
-        return chat_model(self.settings)
+        if self._chat_model is None:
+            self._chat_model = chat_model(self.settings)
+        return self._chat_model
 
     # --- questions -----------------------------------------------------------------------
 
@@ -143,7 +187,8 @@ class Assistant:
             answer.retrieved = [c.record_id for c in answer.citations]
             yield answer
             return
-        plans = self._retrieve(u, filters, indexes, scorer.encode([u.question])[0])
+        # The question and its topic in one pass of the model: the quotes are scored on both.
+        plans = self._retrieve(u, filters, indexes, scorer.encode([u.question, u.topic or u.question])[0])
         answerer: Answerer = extractive
         if self.settings.answerer == "llm" and u.intent != "status":
             answerer = LLMAnswerer(
@@ -188,15 +233,22 @@ class Assistant:
     def ingest(
         self, paths: list[Path] | None = None, *, rebuild: bool = False, show_progress: bool = False
     ) -> IngestReport:
+        """Ingest, then build the indexes of the new store before returning: a server on
+        the same store (this process or another) only has to load them."""
         if rebuild:
-            self.__dict__["store"] = self._connect(reset=True)
-        self._indexes = None
-        return ingest(
+            self._store = self._connect(reset=True)
+        report = ingest(
             paths or [self.settings.corpus_dir],
             self.store,
             self.settings.corpus_dir,
             show_progress=show_progress,
         )
+        started = time.perf_counter()
+        with tqdm(total=1, desc="Indexing", unit="store", disable=not show_progress) as bar:
+            self.reload()
+            bar.update()
+        report.seconds += time.perf_counter() - started
+        return report
 
     def ensure_ingested(self, show_progress: bool = False) -> IngestReport | None:
         """Ingest the configured corpus when the store is empty (first start)."""

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from ingest.errors import QuestionError, TreatyQAError
+from app.errors import QuestionError, TreatyQAError
+
+if TYPE_CHECKING:  # the commands import these when run: `treatyqa --help` stays fast
+    from app.assistant import Assistant
+    from app.conversation import Turn
+    from app.results import Answer
+    from ingest.pipeline import IngestReport
+
+# A line of `ask --file`: its id (any JSON value), question, why it cannot be asked, history.
+Line = tuple[object, str | None, str | None, Sequence["Turn"]]
 
 
 class _Group(click.Group):
@@ -28,13 +38,13 @@ def cli() -> None:
     """Ask questions about treaty declarations, reservations and status; get cited answers."""
 
 
-def _assistant() -> Any:
+def _assistant() -> Assistant:
     from app.assistant import Assistant
 
     return Assistant()
 
 
-def print_ingest_report(report: Any, err: bool = True, quiet: bool = False) -> None:
+def print_ingest_report(report: IngestReport, err: bool = True, quiet: bool = False) -> None:
     for f in report.files:
         if f.error:
             click.secho(f"  FAILED  {f.source}: {f.error}", fg="red", err=err)
@@ -66,7 +76,7 @@ def ingest(paths: tuple[Path, ...], rebuild: bool, quiet: bool) -> None:
         sys.exit(2)
 
 
-def _print_answer(result: Any) -> None:
+def _print_answer(result: Answer) -> None:
     click.echo(result.answer)
     for c in result.citations:
         snapshot = f", snapshot {c.snapshot_date}" if c.snapshot_date else ""
@@ -75,7 +85,11 @@ def _print_answer(result: Any) -> None:
 
 
 def _result_json(
-    assistant: Any, qid: Any, question: str | None, problem: str | None = None, history: Any = ()
+    assistant: Assistant,
+    qid: object,
+    question: str | None,
+    problem: str | None = None,
+    history: Sequence[Turn] = (),
 ) -> tuple[dict[str, Any], bool]:
     """One --json result; a question that cannot be asked becomes an abstained result
     whose answer says why."""
@@ -90,7 +104,7 @@ def _result_json(
     return {"id": qid, "question": question, **result.model_dump(mode="json")}, ok
 
 
-def _read_line(line: str) -> tuple[Any, str | None, str | None, Any]:
+def _read_line(line: str) -> Line:
     """(id, question, problem, history) of one JSONL line; `history` is optional: earlier
     turns, each a question or an object like the API's."""
     from pydantic import TypeAdapter, ValidationError
@@ -119,7 +133,7 @@ def _read_line(line: str) -> tuple[Any, str | None, str | None, Any]:
     return item.get("id"), question, None, history
 
 
-def _ask_file(assistant: Any, fh: IO[str]) -> bool:
+def _ask_file(assistant: Assistant, fh: IO[str]) -> bool:
     all_ok = True
     for n, line in enumerate(fh, 1):
         if not line.strip():
@@ -155,7 +169,7 @@ def ask(question: str | None, file: IO[str] | None, as_json: bool) -> None:
         out, ok = _result_json(assistant, None, question)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         sys.exit(0 if ok else 1)
-    _print_answer(assistant.ask(question))
+    _print_answer(assistant.ask(question or ""))
 
 
 @cli.command()
@@ -198,6 +212,26 @@ def chat() -> None:
 
 
 @cli.command()
+@click.option("--repair", is_flag=True, help="Rebuild from the store whatever disagrees with it.")
+def doctor(repair: bool) -> None:
+    """Check that the store, its segment vectors and the saved indexes agree."""
+    from app.doctor import check
+
+    checkup = check(_assistant(), repair=repair)
+    click.echo(f"{checkup.records} records, {checkup.segment_vectors} segment vectors in the store.")
+    for finding in checkup.findings:
+        if finding.repaired:
+            click.secho(f"  repaired  {finding.problem}", fg="green")
+        else:
+            click.secho(f"  drift     {finding.problem}", fg="red")
+    if not checkup.findings:
+        click.echo("The store and its indexes agree.")
+    if not checkup.healthy:
+        click.echo("Run `treatyqa doctor --repair` to rebuild them from the store.", err=True)
+        sys.exit(1)
+
+
+@cli.command()
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1, TREATYQA_HOST).")
 @click.option("--port", default=None, type=int, help="Port (default 7860, TREATYQA_PORT).")
 def serve(host: str | None, port: int | None) -> None:
@@ -206,14 +240,16 @@ def serve(host: str | None, port: int | None) -> None:
     from app.config import Settings
     from app.server import serve as run
 
-    overrides = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
+    overrides: dict[str, Any] = {
+        key: value for key, value in (("host", host), ("port", port)) if value is not None
+    }
     assistant = Assistant(Settings(**overrides))
     if report := assistant.ensure_ingested(show_progress=True):
         print_ingest_report(report, quiet=True)
     run(assistant)
 
 
-def _threshold_options(command: Any) -> Any:
+def _threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--min-recall-at-5 0.8, --max-false-declines 0.1...: one option per metric."""
     from evals.metrics import LOWER_IS_BETTER, METRICS
 
@@ -281,9 +317,9 @@ def evaluate(
     from app.config import Settings
     from evals import dataset, report, runner
     from evals.baseline import Baseline
-    from evals.metrics import LOWER_IS_BETTER
+    from evals.metrics import shortfalls
 
-    overrides = {"answerer": answerer, "top_k": k, "min_score": min_score}
+    overrides: dict[str, Any] = {"answerer": answerer, "top_k": k, "min_score": min_score}
     settings = Settings(**{key: v for key, v in overrides.items() if v is not None})
     assistant = Assistant(settings)
     if not assistant.store.count():
@@ -299,16 +335,8 @@ def evaluate(
     paths = report.write(result, out)
     click.echo(report.markdown(result).split("\n## ")[0])
     click.echo(f"Reports: {', '.join(str(p) for p in paths.values())}")
-    summary = result.systems[0].summary()
     limits = {name.replace("_at_", "@"): v for name, v in thresholds.items() if v is not None}
-    missed = []
-    for metric, limit in limits.items():
-        value = summary[metric]
-        if value is None:
-            missed.append(f"{metric} could not be computed on this question set")
-        elif value > limit if metric in LOWER_IS_BETTER else value < limit:
-            missed.append(f"{metric} {value} {'>' if metric in LOWER_IS_BETTER else '<'} {limit}")
-    if missed:
+    if missed := shortfalls(result.systems[0].summary(), limits):
         click.secho("Below threshold: " + "; ".join(missed), fg="red", err=True)
         sys.exit(1)
 
@@ -340,5 +368,36 @@ def bench(out: Path, sizes: tuple[int, ...], port: int) -> None:
     click.echo(f"Reports: {out / 'report.json'}, {out / 'report.md'}")
 
 
+@cli.command()
+@click.option("--clients", type=click.IntRange(1, 500), default=50, show_default=True)
+@click.option("--minutes", type=click.FloatRange(0.1), default=20, show_default=True)
+@click.option("--port", type=int, default=7872, show_default=True, help="Loopback port for `serve`.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("bench"),
+    show_default=True,
+    help="Directory for soak.json and soak.md.",
+)
+def soak(clients: int, minutes: float, port: int, out: Path) -> None:
+    """Ask `serve` from many clients over loopback for a long time; print throughput,
+    latency, status codes and the server's memory over time."""
+    from app.config import Settings
+    from evals import soak as load
+
+    report = load.run(
+        Settings().data_dir,
+        out,
+        clients=clients,
+        minutes=minutes,
+        port=port,
+        say=lambda line: click.echo(line),
+    )
+    click.echo(load.markdown(report))
+
+
 def main() -> None:
+    from ingest.offline import stay_offline
+
+    stay_offline()
     cli()

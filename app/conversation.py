@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.errors import QuestionError
 from app.results import Answer
 from app.understand import QuestionReader, Understanding
-from ingest.errors import QuestionError
 from ingest.kinds import NOUNS, plural
 from ingest.records import Kind
 
@@ -46,7 +46,9 @@ class Turn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     question: str = Field(description="The question as the user asked it")
-    resolved_question: str | None = Field(None, description="How it was read, if completed from context")
+    resolved_question: str | None = Field(
+        default=None, description="How it was read, if completed from context"
+    )
     answer: str | None = None
     citations: list[CitedRecord] = Field(default_factory=list)
 

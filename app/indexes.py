@@ -18,6 +18,7 @@ from app.catalogue import Catalogue, Scope, article_matches_any
 from app.lexical import LexicalIndex
 from app.names import NameData, load_names
 from app.understand import QuestionReader
+from ingest.embedding import Segments
 from ingest.records import Record
 from ingest.store import RecordStore
 
@@ -45,8 +46,8 @@ class Indexes:
     catalogue: Catalogue
     lexical: LexicalIndex
     vectors: np.ndarray  # one row per record of the catalogue, in its order
-    # Rows of `segment_vectors` per record ID, for records of more than one segment.
-    segment_rows: dict[str, tuple[int, int]]
+    # For records of more than one segment: their rows of `segment_vectors`, and spans.
+    segment_rows: dict[str, tuple[int, int, list[tuple[int, int]]]]
     segment_vectors: np.ndarray
     names: NameData = field(default_factory=load_names)
     store: RecordStore | None = None  # for broad scopes; without it every search is exact
@@ -55,13 +56,19 @@ class Indexes:
     def reader(self) -> QuestionReader:
         return QuestionReader(self.catalogue, self.names)
 
-    def segments_of(self, record: Record) -> np.ndarray | None:
-        """The vectors of the record's segments, in order; None for a record not indexed."""
+    def segments_of(self, record: Record) -> Segments | None:
+        """The record's segments as ingest read them; None for a record not indexed."""
         if record.id in self.segment_rows:
-            start, end = self.segment_rows[record.id]
-            return self.segment_vectors[start:end]
+            start, end, spans = self.segment_rows[record.id]
+            return Segments(spans, self.segment_vectors[start:end])
         position = self.catalogue.position.get(record.id)
-        return None if position is None else self.vectors[position : position + 1]
+        if position is None:
+            return None
+        # One segment: the record's text without the spaces around it, and the record's vector.
+        text = record.text
+        return Segments(
+            [(len(text) - len(text.lstrip()), len(text.rstrip()))], self.vectors[position : position + 1]
+        )
 
     # --- search -------------------------------------------------------------------------
 
@@ -119,7 +126,7 @@ class Indexes:
         cls,
         records: list[Record],
         vectors: dict[str, np.ndarray],
-        segments: dict[str, np.ndarray],
+        segments: dict[str, Segments],
         revision: str,
         names: NameData | None = None,
     ) -> Indexes:
@@ -128,10 +135,10 @@ class Indexes:
         matrix = np.array([vectors.get(r.id, missing) for r in records], dtype=np.float32)
         rows, start = {}, 0
         for r in records:
-            if r.id in segments:
-                rows[r.id] = (start, start + len(segments[r.id]))
-                start += len(segments[r.id])
-        stacked = [segments[r.id] for r in records if r.id in rows]
+            if found := segments.get(r.id):
+                rows[r.id] = (start, start + len(found.spans), found.spans)
+                start += len(found.spans)
+        stacked = [segments[r.id].vectors for r in records if r.id in rows]
         segment_vectors = np.concatenate(stacked) if stacked else np.zeros((0, dimensions), np.float32)
         return cls(
             revision,
@@ -150,10 +157,9 @@ class Indexes:
         Written to a temporary folder and renamed into place, so a concurrent
         reader never sees half an index."""
         revision = store.revision()
-        # Keyed by the record model too: records saved by an older version lack its newer fields.
-        target = directory / f"{revision}-{_RECORD_SCHEMA}"
-        if all((target / name).exists() for name in (RECORDS_FILE, BM25_DIR, VECTORS_FILE, SEGMENTS_FILE)):
-            return replace(cls._load(target, revision, names or load_names()), store=store)
+        target = cls.location(directory, revision)
+        if cls.saved(target):
+            return replace(cls.load(target, revision, names or load_names()), store=store)
         records = store.records()
         indexes = replace(cls.build(records, *store.vectors(), revision, names), store=store)
         directory.mkdir(parents=True, exist_ok=True)
@@ -173,6 +179,16 @@ class Indexes:
             shutil.rmtree(old, ignore_errors=True)
         return indexes
 
+    @staticmethod
+    def location(directory: Path, revision: str) -> Path:
+        """Where the indexes of a revision are kept. Keyed by the record model too: records
+        saved by an older version lack its newer fields."""
+        return directory / f"{revision}-{_RECORD_SCHEMA}"
+
+    @staticmethod
+    def saved(target: Path) -> bool:
+        return all((target / name).exists() for name in (RECORDS_FILE, BM25_DIR, VECTORS_FILE, SEGMENTS_FILE))
+
     def _save(self, directory: Path) -> None:
         with (directory / RECORDS_FILE).open("w", encoding="utf-8") as fh:
             fh.writelines(r.model_dump_json() + "\n" for r in self.catalogue.records)
@@ -182,7 +198,7 @@ class Indexes:
         (directory / SEGMENT_ROWS_FILE).write_text(json.dumps(self.segment_rows), encoding="utf-8")
 
     @classmethod
-    def _load(cls, target: Path, revision: str, names: NameData) -> Indexes:
+    def load(cls, target: Path, revision: str, names: NameData) -> Indexes:
         with (target / RECORDS_FILE).open(encoding="utf-8") as fh:
             records = [Record.model_validate_json(line) for line in fh]
         rows = json.loads((target / SEGMENT_ROWS_FILE).read_text(encoding="utf-8"))
@@ -191,7 +207,7 @@ class Indexes:
             Catalogue(records),
             LexicalIndex.load(target / BM25_DIR),
             np.load(target / VECTORS_FILE),
-            {rid: (start, end) for rid, (start, end) in rows.items()},
+            {rid: (start, end, [(s, e) for s, e in spans]) for rid, (start, end, spans) in rows.items()},
             np.load(target / SEGMENTS_FILE),
             names,
         )

@@ -52,8 +52,7 @@ class LexicalIndex:
     def search(self, text: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(record position, BM25 score) of the best k records with a positive score."""
         tokens = tokenize([text])
-        n = self.bm25.scores["num_docs"] if self.bm25 is not None else 0
-        if not tokens[0] or n == 0:
+        if self.bm25 is None or not tokens[0] or not (n := self.bm25.scores["num_docs"]):
             return []
         weights = None if mask is None else mask.astype(np.float32)
         docs, scores = self.bm25.retrieve(

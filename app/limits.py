@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from limits import parse, storage, strategies
 
-from ingest.errors import BusyError, ConfigError, LimitError
+from app.errors import BusyError, ConfigError, LimitError
 
 BUSY_WAIT = 5.0  # seconds a question may wait for a free slot before "busy"
 

@@ -14,11 +14,11 @@ from typing import Any
 from app.answer import Answerer, Draft, describe, final, floor
 from app.catalogue import article_matches_any
 from app.config import Settings
+from app.errors import ConfigError
 from app.indexes import Plan
 from app.quotes import Asked, QuoteScorer
 from app.results import Answer
 from app.understand import Understanding
-from ingest.errors import ConfigError
 from ingest.kinds import NUMBERED_LABEL
 from ingest.records import Kind, Record
 from ingest.text import extract_articles, sentence_spans, words

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ingest.errors import ConfigError
+from app.errors import ConfigError
 from ingest.sources import ALIASES_NAME, BUNDLED_CORPUS
 
 # --- the data file --------------------------------------------------------------------

@@ -17,7 +17,7 @@ import numpy as np
 
 from app.catalogue import article_matches
 from app.lexical import tokenize
-from ingest.embedding import Embedder
+from ingest.embedding import Embedder, Segments
 from ingest.records import Record
 from ingest.text import QUOTES, extract_articles, sentence_spans
 
@@ -50,8 +50,8 @@ class Asked:
     articles: tuple[str, ...] = ()
 
 
-# The stored vectors of a record's segments (one row per sentence), or None.
-SegmentVectors = Callable[[Record], np.ndarray | None]
+# A record's segments as ingest read and embedded them, or None.
+StoredSegments = Callable[[Record], Segments | None]
 
 
 class QuoteScorer:
@@ -59,7 +59,7 @@ class QuoteScorer:
     record's sentences are scored with the vectors stored at ingest (`segments`); only
     the question is embedded here, or a record's sentences when none are stored."""
 
-    def __init__(self, embedder: Embedder, segments: SegmentVectors = lambda record: None) -> None:
+    def __init__(self, embedder: Embedder, segments: StoredSegments = lambda record: None) -> None:
         self.embedder, self.segments = embedder, segments
         self._vectors: dict[str, np.ndarray] = {}
 
@@ -77,13 +77,16 @@ class QuoteScorer:
     def quote(self, asked: Asked, record: Record) -> Quote:
         """The segment of the record that best answers, quoted verbatim (from its best
         sentence on when it is long), and the record's relevance to the topic."""
-        spans = sentence_spans(record.text)
-        texts = [record.text[s:e] for s, e in spans]
         topic = asked.topic or asked.question
         stored = self.segments(record)
-        if stored is None or len(stored) != len(texts) or not stored.any():
-            stored = self.encode(texts)  # not indexed yet, or read by another version
-        vectors = np.concatenate([self.encode([asked.question, topic]), stored])
+        if stored is None or not stored.vectors.any():  # written since the indexes were loaded
+            spans = sentence_spans(record.text)
+            texts = [record.text[s:e] for s, e in spans]
+            segment_vectors = self.encode(texts)
+        else:
+            spans, segment_vectors = stored.spans, stored.vectors
+            texts = [record.text[s:e] for s, e in spans]
+        vectors = np.concatenate([self.encode([asked.question, topic]), segment_vectors])
         # Shared words of the topic: the names of the party and treaty are in every sentence.
         asked_stems, *sentence_stems = (set(tokens) for tokens in tokenize([topic, *texts]))
         overlap = np.array([_share(asked_stems, stems) for stems in sentence_stems])

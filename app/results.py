@@ -62,7 +62,7 @@ class Answer(BaseModel):
     abstained: bool
     citations: list[Citation] = Field(default_factory=list)
     resolved_question: str | None = Field(
-        None,
+        default=None,
         description="The standalone question answered, when a follow-up was completed from the conversation",
     )
     # IDs of the records retrieved for the question, best first: for evaluation, not part of the output.

@@ -17,8 +17,8 @@ from fastapi.staticfiles import StaticFiles
 from app import api, web
 from app.assistant import Assistant
 from app.config import Settings
+from app.errors import BusyError, ConfigError, LimitError, QuestionError, StoreError, TreatyQAError
 from app.limits import Guard
-from ingest.errors import BusyError, ConfigError, LimitError, QuestionError, StoreError, TreatyQAError
 
 
 def content_security_policy(settings: Settings) -> str:
@@ -94,7 +94,11 @@ class BodyLimit:
 
     async def _refuse(self, send: Any) -> None:
         detail = f"The request is larger than {self.limit:,} bytes; send a shorter question or history."
-        await JSONResponse({"detail": detail}, status_code=413)({"type": "http"}, None, send)
+        await JSONResponse({"detail": detail}, status_code=413)({"type": "http"}, _no_body, send)
+
+
+async def _no_body() -> dict[str, Any]:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 class Auth:
@@ -116,7 +120,9 @@ class Auth:
 
     def token_matches(self, supplied: str) -> bool:
         token = self.settings.auth_token
-        return bool(token and supplied) and hmac.compare_digest(supplied, token.get_secret_value())
+        if not (token and supplied):
+            return False
+        return hmac.compare_digest(supplied, token.get_secret_value())
 
     def client(self, request: Any) -> str:
         """The key limits count by: the user the proxy names, else the client's address

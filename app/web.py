@@ -4,14 +4,10 @@ once shown and come back with the saved conversation history."""
 
 import html
 import json
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
-
-# Before gradio is imported: no calls home from an intranet.
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import gradio as gr
 from pydantic import ValidationError
@@ -19,9 +15,9 @@ from pydantic import ValidationError
 from app.assistant import Assistant
 from app.catalogue import Catalogue, Scope
 from app.conversation import CitedRecord, Turn, bounded
+from app.errors import TreatyQAError
 from app.limits import Guard
 from app.results import Answer, Citation
-from ingest.errors import TreatyQAError
 from ingest.records import Kind
 from ingest.text import snapshot
 
@@ -247,7 +243,8 @@ def build(assistant: Assistant, guard: Guard, client: Callable[[Any], str]) -> g
         )
         yield from respond(assistant, guard, client(request), message, scope, turns(history))
 
-    with gr.Blocks(title="TreatyQA", fill_height=True) as demo:
+    # No calls home from an intranet.
+    with gr.Blocks(title="TreatyQA", fill_height=True, analytics_enabled=False) as demo:
         gr.Markdown(f"## TreatyQA\n{coverage(catalogue)}")
         with gr.Row():
             treaty = gr.Dropdown([ANY, *catalogue.treaties], value=ANY, label="Treaty", filterable=True)
@@ -255,6 +252,7 @@ def build(assistant: Assistant, guard: Guard, client: Callable[[Any], str]) -> g
             kind = gr.Dropdown([ANY, *KINDS], value=ANY, label="Kind of record")
         interface = gr.ChatInterface(
             chat,
+            analytics_enabled=False,
             additional_inputs=[treaty, party, kind],
             chatbot=gr.Chatbot(label="Answers", elem_id="tq-chat", sanitize_html=True, scale=1),
             textbox=gr.Textbox(

@@ -39,7 +39,7 @@ Say = Callable[[str], None]
 SYLLABLES = "ka lo mi ren tas vel dor an is ul bre qua fen sol tir mar gol pe nu zan".split()
 
 
-def _percentile(values: Sequence[float], share: float) -> float:
+def percentile(values: Sequence[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
@@ -47,7 +47,7 @@ def _percentile(values: Sequence[float], share: float) -> float:
 def _ms(values: Sequence[float]) -> dict[str, float]:
     return {
         "p50_ms": round(1000 * statistics.median(values), 1),
-        "p95_ms": round(1000 * _percentile(values, 0.95), 1),
+        "p95_ms": round(1000 * percentile(values, 0.95), 1),
     }
 
 
@@ -105,7 +105,7 @@ def latency(assistant: Assistant, asked: list[str]) -> dict[str, Any]:
         bare.append(time.perf_counter() - started)
     figures = {"questions": len(asked), "treatyqa": _ms(answers), "bare_chroma": _ms(bare)}
     figures["ratio_p50"] = round(statistics.median(answers) / statistics.median(bare), 2)
-    figures["ratio_p95"] = round(_percentile(answers, 0.95) / _percentile(bare, 0.95), 2)
+    figures["ratio_p95"] = round(percentile(answers, 0.95) / percentile(bare, 0.95), 2)
     return figures
 
 
@@ -211,12 +211,9 @@ def at_scale(
     base: Assistant, work: Path, sizes: Sequence[int], asked: list[str], port: int, say: Say
 ) -> list[dict[str, Any]]:
     """Store writes, index build, question latency and serve memory at each size."""
-    records = base.store.records()
-    stored, segment_vectors = base.store.vectors()
-    vectors = RecordVectors(
-        np.array([stored[r.id] for r in records]),
-        [segment_vectors.get(r.id, stored[r.id][None, :]) for r in records],
-    )
+    indexes = base.indexes
+    records = indexes.catalogue.records
+    vectors = RecordVectors(indexes.vectors, [indexes.segments_of(r) for r in records])  # type: ignore[misc]
     rows = []
     for size in sizes:
         say(f"scale {size:,}: writing the store")

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from app.conversation import Turn
-from ingest.errors import ConfigError
+from app.errors import ConfigError
 from ingest.records import Record
 
 DEFAULT_SET = Path(__file__).with_name("qa.jsonl")

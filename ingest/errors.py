@@ -1,4 +1,5 @@
-"""The one exception hierarchy of TreatyQA; every message says what to do next."""
+"""The errors of reading sources and keeping the store; `app.errors` adds those of
+answering questions and holds the whole hierarchy. Every message says what to do next."""
 
 
 class TreatyQAError(Exception):
@@ -15,19 +16,3 @@ class StoreError(TreatyQAError):
 
 class ConfigError(TreatyQAError):
     """A setting is missing or invalid."""
-
-
-class QuestionError(TreatyQAError):
-    """A question cannot be processed (empty, too long...)."""
-
-
-class LimitError(TreatyQAError):
-    """Too many questions from one client, or too many at once."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class BusyError(LimitError):
-    """Every answer slot is taken; the question may be asked again in a moment."""

@@ -160,7 +160,8 @@ def _number_ordered_lists(html: str) -> str:
 
     soup = BeautifulSoup(html, "lxml")
     for ol in soup.find_all("ol"):
-        start = int(ol.get("start", 1)) if str(ol.get("start", "1")).isdigit() else 1
+        given = str(ol.get("start") or "1")
+        start = int(given) if given.isdigit() else 1
         for offset, li in enumerate(ol.find_all("li", recursive=False)):
             li.insert(0, f"{start + offset}. ")
             li.name = "p"
@@ -219,6 +220,6 @@ def _load_html(html: str) -> LoadedText:
             )
     except RecursionError:  # pages nested thousands deep: read them as a stream instead
         return _plain_html(html)
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or isinstance(doc, dict) or not (text := doc.text or "").strip():
         return _plain_html(html)
-    return LoadedText(doc.text, "html", doc.title, parse_date(doc.date or ""))
+    return LoadedText(text, "html", doc.title, parse_date(doc.date or ""))

@@ -75,13 +75,12 @@ def source_key(file: Path, corpus_dir: Path, root: Path | None = None) -> str:
     inside the folder they were ingested from, after its name ("reports/2024/a.pdf"), or
     by their name when given alone: never by a path of the server's disk, which users see."""
     resolved = file.resolve()
-    for base in (corpus_dir, root):
+    for base in (b for b in (corpus_dir, root) if b):
         try:
-            relative = resolved.relative_to(base.resolve()).as_posix() if base else None
+            relative = resolved.relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
-        if relative is not None:
-            return relative if base == corpus_dir else f"{_prefix(base, corpus_dir)}/{relative}"
+        return relative if base == corpus_dir else f"{_prefix(base, corpus_dir)}/{relative}"
     return resolved.name
 
 

@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
-from ingest.embedding import Embedder, RecordVectors, TreatyEmbeddingFunction
+from ingest.embedding import Embedder, RecordVectors, Segments, TreatyEmbeddingFunction
 from ingest.errors import StoreError
 from ingest.records import Record
 
@@ -139,27 +139,31 @@ class RecordStore:
         ]
 
     @_reachable
-    def vectors(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Every record's vector, and the segment vectors of records of several segments
-        (one row per segment, in order), by record ID."""
+    def vectors(self) -> tuple[dict[str, np.ndarray], dict[str, Segments]]:
+        """Every record's vector, and the segments of records of more than one, by record ID."""
         records = {
             rid: np.asarray(vector, dtype=np.float32)
             for page in self._pages(include=["embeddings"])
             for rid, vector in zip(page["ids"], page["embeddings"], strict=True)
         }
-        rows: dict[str, dict[int, np.ndarray]] = {}
+        rows: dict[str, dict[int, tuple[tuple[int, int], np.ndarray]]] = {}
         for page in self._pages(self.segments, include=["embeddings", "metadatas"]):
             for sid, vector, meta in zip(page["ids"], page["embeddings"], page["metadatas"], strict=True):
-                rows.setdefault(meta["record"], {})[int(sid.rpartition("#")[2])] = vector
+                span = (int(meta["start"]), int(meta["end"]))
+                rows.setdefault(meta["record"], {})[int(sid.rpartition("#")[2])] = (span, vector)
         segments = {
-            rid: np.array([found[i] for i in sorted(found)], dtype=np.float32) for rid, found in rows.items()
+            rid: Segments(
+                [found[i][0] for i in sorted(found)],
+                np.array([found[i][1] for i in sorted(found)], dtype=np.float32),
+            )
+            for rid, found in rows.items()
         }
         return records, segments
 
     @_reachable
     def nearest(
         self,
-        embedding: Sequence[float],
+        embedding: np.ndarray | Sequence[float],
         k: int,
         where: dict[str, Any] | None = None,
         ids: Sequence[str] | None = None,
@@ -193,12 +197,12 @@ class RecordStore:
         """Segments first: a record is only found once its segments are stored too (and
         none are left over from a version of it that was read into more)."""
         step = max(1, self.client.get_max_batch_size())
-        self._delete_segments([r.id for r in records])
+        self.delete_segments([r.id for r in records])
         parts = [
-            (f"{r.id}#{i}", vector, {"record": r.id})
+            (f"{r.id}#{i}", vector, {"record": r.id, "start": start, "end": end})
             for r, found in zip(records, vectors.segments, strict=True)
-            if len(found) > 1
-            for i, vector in enumerate(found)
+            if len(found.spans) > 1
+            for i, (vector, (start, end)) in enumerate(zip(found.vectors, found.spans, strict=True))
         ]
         for start in range(0, len(parts), step):
             ids, embeddings, metadatas = zip(*parts[start : start + step], strict=True)
@@ -217,9 +221,9 @@ class RecordStore:
         ids = list(ids)
         for start in range(0, len(ids), PAGE):
             self.collection.delete(ids=ids[start : start + PAGE])
-        self._delete_segments(ids)
+        self.delete_segments(ids)
 
-    def _delete_segments(self, ids: list[str]) -> None:
+    def delete_segments(self, ids: list[str]) -> None:
         for start in range(0, len(ids), PAGE):
             self.segments.delete(where={"record": {"$in": ids[start : start + PAGE]}})
 

@@ -61,3 +61,14 @@ def fresh_settings(tmp_path: Path) -> Settings:
     shutil.copytree(BUNDLED_CORPUS / "seeds", corpus / "seeds")
     shutil.copy(BUNDLED_CORPUS / "manifest.toml", corpus / "manifest.toml")
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus)
+
+
+# Fixtures that load the embedding model, ingest or start servers: a test using one is
+# slow (`pytest -m "not slow"` runs the rest in seconds).
+SLOW_FIXTURES = {"assistant", "fresh_settings", "unseen", "chroma_port", "llama_server", "direct", "proxied"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

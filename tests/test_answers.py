@@ -3,8 +3,8 @@
 import pytest
 
 from app.assistant import Assistant
+from app.errors import QuestionError
 from app.results import Answer
-from ingest.errors import QuestionError
 
 SEED = "seeds/000_2962096e9e713ff3.txt"
 NEWS = "seeds/001_6352ffd1b309921d.txt"

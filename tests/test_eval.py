@@ -16,6 +16,7 @@ from app.assistant import Assistant
 from app.config import Settings
 from evals import dataset, report, runner
 from evals.baseline import Baseline
+from evals.metrics import shortfalls
 from ingest.errors import ConfigError
 
 # Measured with the extractive answerer on the test corpus (seeds + 5 UNTC treaties, 82 of
@@ -140,3 +141,13 @@ def test_the_eval_command_fails_when_a_threshold_is_not_met(
     )
     assert unknown.returncode == 1 and "correct_declines could not be computed" in unknown.stderr
     assert (tmp_path / "out" / "report.md").is_file()
+
+
+def test_shortfalls_name_each_metric_on_the_wrong_side_of_its_limit() -> None:
+    summary = {"recall@5": 0.9, "false_declines": 0.2, "key_facts": None, "mrr": 0.95}
+    limits = {"recall@5": 0.95, "false_declines": 0.1, "key_facts": 0.5, "mrr": 0.9}
+    assert shortfalls(summary, limits) == [
+        "recall@5 0.9 < 0.95",
+        "false_declines 0.2 > 0.1",
+        "key_facts could not be computed on this question set",
+    ]

@@ -57,10 +57,8 @@ def marker_of(prompt: str, phrase: str) -> int:
 
 
 def llm_assistant(settings: Settings, script: Callable[[str], str]) -> tuple[Assistant, ScriptedChatModel]:
-    assistant = Assistant(settings.model_copy(update={"answerer": "llm"}))
     model = ScriptedChatModel(script=script)
-    assistant.__dict__["chat_model"] = model  # the configured model, replaced by the script
-    return assistant, model
+    return Assistant(settings.model_copy(update={"answerer": "llm"}), chat_model=model), model
 
 
 def extractive(llm: Assistant, question: str = QUESTION) -> Answer:

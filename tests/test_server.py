@@ -13,9 +13,9 @@ from app import web
 from app.assistant import Assistant
 from app.catalogue import Scope
 from app.config import Settings
+from app.errors import BusyError
 from app.limits import Guard
 from app.server import create_app
-from ingest.errors import BusyError
 
 QUESTION = "What is Azerbaijan's 24/7 point of contact under the Convention on Cybercrime?"
 

@@ -5,6 +5,7 @@ as "Declarations made upon signature and confirmed upon ratification:"."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ingest.kinds import kind_from_label
 from ingest.parsers import ParseContext, Parser
@@ -32,7 +33,7 @@ def _matches(text: str) -> bool:
     return has_items or len(_FACT.findall(text)) >= 2
 
 
-def _status(ctx: ParseContext, meta: dict[str, str | None]) -> None:
+def _status(ctx: ParseContext, meta: dict[str, Any]) -> None:
     facts = list(_FACT.finditer(ctx.text))
     if not facts:
         return
@@ -64,7 +65,11 @@ def _items(block: str) -> list[tuple[str, str]]:
 def _parse(ctx: ParseContext) -> None:
     header = _HEADER.search(ctx.text)
     treaty, party = split_trailing_state(header.group("rest").strip()) if header else (None, None)
-    meta = {"treaty": treaty, "party": party, "title": header.group(0).strip() if header else None}
+    meta: dict[str, Any] = {
+        "treaty": treaty,
+        "party": party,
+        "title": header.group(0).strip() if header else None,
+    }
     _status(ctx, meta)
     sections = list(_SECTION.finditer(ctx.text))
     for i, section in enumerate(sections):

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest.kinds import kind_from_label, kind_from_wording
 from ingest.parsers import ParseContext, Parser
@@ -27,7 +28,7 @@ def untc_treaty(file: Path) -> TreatyEntry | None:
     return None
 
 
-def _treaty_fields(ctx: ParseContext) -> dict[str, str | None]:
+def _treaty_fields(ctx: ParseContext) -> dict[str, Any]:
     entry = untc_treaty(ctx.file)
     if not entry:
         return {"treaty": None, "source_url": None}
@@ -69,7 +70,8 @@ def _numbered(segment: str) -> list[_Item]:
     reservations, understandings and declarations as separate (1)...(n) runs
     once the headings are lost)."""
     for pattern in (_DOT_ITEM, _PAREN_ITEM):
-        marks, expected, group = [], 1, 0
+        marks: list[tuple[int, int, int, int]] = []
+        expected, group = 1, 0
         for m in pattern.finditer(segment):
             n = int(m.group("n"))
             if n == expected or (n == 1 and marks and pattern is _PAREN_ITEM):
@@ -239,7 +241,7 @@ def _parse_status(ctx: ParseContext) -> None:
         party, values = row[0].strip(), [v.strip() for v in row[1:]]
         if not any(values):
             continue
-        facts: dict[str, str | None] = {}
+        facts: dict[str, Any] = {}
         for column, value in zip(columns, values, strict=False):
             if not value or column.role == "other":
                 continue
