@@ -54,8 +54,7 @@ def router(assistant: Assistant, guard: Guard, client: Callable[[Request], str])
     @api.post("/ask", response_model=AskResponse, tags=["questions"])
     def ask(body: AskRequest, request: Request) -> AskResponse:
         """Answer a question from the sources, with numbered citations (or decline)."""
-        with guard.admit(client(request)):
-            answer = assistant.ask(body.question, body.scope(), body.history)
+        answer = guard.run(client(request), lambda: assistant.ask(body.question, body.scope(), body.history))
         return AskResponse(question=body.question, **answer.model_dump())
 
     @api.get("/health", response_model=Health, tags=["service"])

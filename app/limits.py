@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar, cast
 
 from limits import parse, storage, strategies
 
 from app.errors import BusyError, ConfigError, LimitError
 
+T = TypeVar("T")
 BUSY_WAIT = 5.0  # seconds a question may wait for a free slot before "busy"
 
 
@@ -24,6 +27,9 @@ class Guard:
             raise ConfigError(f"TREATYQA_RATE_LIMIT {rate!r} is not a rate such as 30/minute.") from exc
         self.limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
         self.slots = threading.BoundedSemaphore(concurrent)
+        # Answers are computed on these few long-lived threads, not on whichever request
+        # thread came in: the memory the allocator keeps per thread then stays bounded.
+        self.workers = ThreadPoolExecutor(concurrent, thread_name_prefix="treatyqa-answer")
 
     @contextmanager
     def admit(self, client: str) -> Iterator[None]:
@@ -38,3 +44,18 @@ class Guard:
             yield
         finally:
             self.slots.release()
+
+    def run(self, client: str, work: Callable[[], T]) -> T:
+        """`work()` on an answer thread, once `client` is admitted (see `admit`)."""
+        with self.admit(client):
+            return self.workers.submit(work).result()
+
+    def stream(self, client: str, events: Iterator[T]) -> Iterator[T]:
+        """The items of `events` (a generator: no work until asked), each computed on an
+        answer thread, once `client` is admitted."""
+        with self.admit(client):
+            while (item := self.workers.submit(next, events, _END).result()) is not _END:
+                yield cast(T, item)
+
+
+_END = object()  # what `next` gives for an exhausted stream

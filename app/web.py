@@ -218,14 +218,13 @@ def respond(
     s = assistant.settings
     history = bounded(history, s.max_history_turns, s.max_history_chars)
     try:
-        with guard.admit(client):
-            written = ""
-            for event in assistant.stream(message, scope, history):
-                if isinstance(event, Answer):
-                    yield render(event)
-                else:
-                    written += event
-                    yield render_partial(written)
+        written = ""
+        for event in guard.stream(client, assistant.stream(message, scope, history)):
+            if isinstance(event, Answer):
+                yield render(event)
+            else:
+                written += event
+                yield render_partial(written)
     except TreatyQAError as exc:
         yield render_error(str(exc))
 

@@ -207,3 +207,11 @@ def test_a_body_over_the_limit_is_a_413_before_it_is_read(client: TestClient) ->
 
     streamed = client.post("/api/ask", content=chunks(), headers={"Content-Type": "application/json"})
     assert streamed.status_code == 413
+
+
+def test_answers_are_computed_on_the_few_answer_threads_whoever_asks() -> None:
+    guard = Guard("100/minute", 2)
+    names = [guard.run(f"c{i}", lambda: threading.current_thread().name) for i in range(6)]
+    streamed = list(guard.stream("c", (threading.current_thread().name for _ in range(3))))
+    assert all(n.startswith("treatyqa-answer") for n in names + streamed)
+    assert len(set(names + streamed)) <= 2
