@@ -243,11 +243,12 @@ class Assistant:
             self.settings.corpus_dir,
             show_progress=show_progress,
         )
-        started = time.perf_counter()
-        with tqdm(total=1, desc="Indexing", unit="store", disable=not show_progress) as bar:
-            self.reload()
-            bar.update()
-        report.seconds += time.perf_counter() - started
+        if report.changed or not Indexes.saved(Indexes.location(self.index_dir, self.store.revision())):
+            started = time.perf_counter()
+            with tqdm(total=1, desc="Indexing", unit="store", disable=not show_progress) as bar:
+                self.reload()
+                bar.update()
+            report.seconds += time.perf_counter() - started
         return report
 
     def ensure_ingested(self, show_progress: bool = False) -> IngestReport | None:

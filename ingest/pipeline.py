@@ -47,6 +47,10 @@ class IngestReport:
         return sum(f.removed for f in self.files)
 
     @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.removed_sources)
+
+    @property
     def failed(self) -> list[FileReport]:
         return [f for f in self.files if f.error]
 
@@ -144,10 +148,9 @@ def ingest(
     for entry, new, stale in plans:
         store.delete(stale)
         entry.added, entry.removed = len(new), len(stale)
-    changed = bool(fresh) or any(stale for _, _, stale in plans)
 
     report.removed_sources = _remove_vanished(paths, stored, corpus_dir, store)
-    if changed or report.removed_sources:
+    if report.changed:
         store.touch()
     report.total_records = store.count()
     report.seconds = time.perf_counter() - started
