@@ -249,6 +249,16 @@ def serve(host: str | None, port: int | None) -> None:
     run(assistant)
 
 
+def _out_option(default: Path, files: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
+        help=f"Directory for {files}.",
+    )
+
+
 def _threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--min-recall-at-5 0.8, --max-false-declines 0.1...: one option per metric."""
     from evals.metrics import LOWER_IS_BETTER, METRICS
@@ -279,14 +289,7 @@ def _threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--min-score", type=click.FloatRange(0, 1.5), default=None, help="Abstention threshold (0-1.5)."
 )
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("evals/out"),
-    show_default=True,
-    help="Directory for report.json, report.md and report.png.",
-)
+@_out_option(Path("evals/out"), "report.json, report.md and report.png")
 @click.option(
     "--compare",
     type=click.Choice(["baseline"]),
@@ -342,13 +345,7 @@ def evaluate(
 
 
 @cli.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("bench"),
-    show_default=True,
-    help="Directory for report.json and report.md.",
-)
+@_out_option(Path("bench"), "report.json and report.md")
 @click.option(
     "--scale",
     "sizes",
@@ -372,13 +369,7 @@ def bench(out: Path, sizes: tuple[int, ...], port: int) -> None:
 @click.option("--clients", type=click.IntRange(1, 500), default=50, show_default=True)
 @click.option("--minutes", type=click.FloatRange(0.1), default=20, show_default=True)
 @click.option("--port", type=int, default=7872, show_default=True, help="Loopback port for `serve`.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("bench"),
-    show_default=True,
-    help="Directory for soak.json and soak.md.",
-)
+@_out_option(Path("bench"), "soak.json and soak.md")
 def soak(clients: int, minutes: float, port: int, out: Path) -> None:
     """Ask `serve` from many clients over loopback for a long time; print throughput,
     latency, status codes and the server's memory over time."""
