@@ -213,7 +213,9 @@ def at_scale(
     """Store writes, index build, question latency and serve memory at each size."""
     indexes = base.indexes
     records = indexes.catalogue.records
-    vectors = RecordVectors(indexes.vectors, [indexes.segments_of(r) for r in records])  # type: ignore[misc]
+    # Every record of the catalogue is indexed, so each has its segments.
+    segments = [found for r in records if (found := indexes.segments_of(r)) is not None]
+    vectors = RecordVectors(indexes.vectors, segments)
     rows = []
     for size in sizes:
         say(f"scale {size:,}: writing the store")
