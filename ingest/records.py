@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -76,18 +76,16 @@ class Record(BaseModel):
         parser re-reads an unchanged file): the stored copy is then replaced."""
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
 
-    def to_metadata(self) -> dict[str, Any]:
-        """Chroma metadata: scalar values only, None dropped, articles JSON-encoded."""
-        data = self.model_dump(exclude={"id", "text"}, mode="json", exclude_none=True)
-        data["articles"] = json.dumps(list(self.articles))
-        data["fingerprint"] = self.fingerprint
-        return data
+    def to_metadata(self) -> dict[str, str]:
+        """What the store keeps beside the vector: the record as JSON, and the two fields
+        ingest reads without it. One field, and no Chroma document: Chroma indexes every
+        metadata key and every document's words, which TreatyQA never searches (its own
+        indexes do), and that indexing made ingest's writes twice as slow."""
+        return {"source": self.source, "fingerprint": self.fingerprint, "record": self.model_dump_json()}
 
     @classmethod
-    def from_stored(cls, record_id: str, text: str, metadata: dict[str, Any]) -> Record:
-        data = {k: v for k, v in metadata.items() if k != "fingerprint"}
-        data["articles"] = tuple(json.loads(data.get("articles", "[]")))
-        return cls(id=record_id, text=text, **data)
+    def from_metadata(cls, metadata: Mapping[str, Any]) -> Record:
+        return cls.model_validate_json(metadata["record"])
 
 
 def record_id(source: str, locator: str, text: str) -> str:

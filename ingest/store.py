@@ -15,6 +15,8 @@ from ingest.errors import StoreError
 from ingest.records import Record
 
 PAGE = 2000
+# How records are laid out in the collections: a store of another layout is re-ingested.
+LAYOUT = 2
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -63,7 +65,7 @@ def segments_collection(name: str) -> str:
 
 
 class RecordStore:
-    """Records with their embeddings; the verbatim text is the Chroma document. The
+    """Records with their embeddings; each record is kept as JSON in its metadata. The
     segments of records of more than one (their sentences, which answers quote) have
     their own vectors, in a second collection: a record of one segment is its own."""
 
@@ -75,12 +77,18 @@ class RecordStore:
                 collection,
                 embedding_function=self.function,
                 configuration={"hnsw": {"space": "cosine", "ef_search": 200, "ef_construction": 200}},
-                metadata={"embedding": embedder.signature, "revision": "empty"},
+                metadata={"embedding": embedder.signature, "layout": LAYOUT, "revision": "empty"},
             )
             for collection in (name, segments_collection(name))
         )
         # Vectors of another model, backend or way of embedding are never mixed in.
-        built_with = (self.collection.metadata or {}).get("embedding", "an earlier version of TreatyQA")
+        stored = self.collection.metadata or {}
+        if stored.get("layout") != LAYOUT:
+            raise StoreError(
+                f"The store {name!r} was written by an earlier version of TreatyQA; re-ingest "
+                "with `treatyqa ingest --rebuild`."
+            )
+        built_with = stored["embedding"]
         if built_with != embedder.signature:
             raise StoreError(
                 f"The store {name!r} was embedded with {built_with}, but {embedder.signature} is "
@@ -133,9 +141,9 @@ class RecordStore:
     @_reachable
     def records(self) -> list[Record]:
         return [
-            Record.from_stored(rid, doc, meta)
-            for page in self._pages(include=["documents", "metadatas"])
-            for rid, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+            Record.from_metadata(meta)
+            for page in self._pages(include=["metadatas"])
+            for meta in page["metadatas"]
         ]
 
     @_reachable
@@ -161,24 +169,12 @@ class RecordStore:
         return records, segments
 
     @_reachable
-    def nearest(
-        self,
-        embedding: np.ndarray | Sequence[float],
-        k: int,
-        where: dict[str, Any] | None = None,
-        ids: Sequence[str] | None = None,
-    ) -> list[tuple[str, float]]:
-        """IDs of the k nearest records (among `ids`, if given) with their cosine similarity."""
-        if ids is not None:
-            k = min(k, len(ids))
+    def nearest(self, embedding: np.ndarray | Sequence[float], k: int) -> list[tuple[str, float]]:
+        """IDs of the k nearest records by Chroma's index, with their cosine similarity."""
         if k <= 0:
             return []
         result = self.collection.query(
-            query_embeddings=[np.asarray(embedding, dtype=np.float32)],
-            n_results=k,
-            where=where or None,
-            ids=list(ids) if ids is not None else None,
-            include=["distances"],
+            query_embeddings=[np.asarray(embedding, dtype=np.float32)], n_results=k, include=["distances"]
         )
         return [
             (rid, 1.0 - float(d)) for rid, d in zip(result["ids"][0], result["distances"][0], strict=True)
@@ -211,7 +207,6 @@ class RecordStore:
             batch = records[start : start + step]
             self.collection.upsert(
                 ids=[r.id for r in batch],
-                documents=[r.text for r in batch],
                 metadatas=[r.to_metadata() for r in batch],
                 embeddings=vectors.records[start : start + step],
             )

@@ -76,8 +76,8 @@ def test_stored_records_round_trip_with_their_metadata(assistant: Assistant) -> 
 @pytest.mark.parametrize(
     ("other", "said"),
     [
-        (Embedder("some-other/model"), "some-other/model"),
-        (Embedder(backend="torch-int8"), r"\S+ \(torch-int8"),
+        (Embedder("some-other/model", exports=Path("unused")), "some-other/model"),
+        (Embedder(backend="torch-int8", exports=Path("unused")), r"\S+ \(torch-int8"),
     ],
 )
 def test_rebuild_recovers_a_store_built_with_another_model_or_backend(
@@ -88,6 +88,14 @@ def test_rebuild_recovers_a_store_built_with_another_model_or_backend(
         Assistant(fresh_settings).ingest()
     report = Assistant(fresh_settings).ingest(rebuild=True)
     assert report.added == report.total_records == 19
+
+
+def test_a_store_of_an_earlier_layout_is_refused_until_rebuilt(fresh_settings: Settings) -> None:
+    store = Assistant(fresh_settings).store
+    store.collection.modify(metadata={"embedding": store.embedder.signature})  # as before layouts
+    with pytest.raises(StoreError, match=r"earlier version of TreatyQA.*--rebuild"):
+        Assistant(fresh_settings).ingest()
+    assert Assistant(fresh_settings).ingest(rebuild=True).added == 19
 
 
 def test_files_outside_the_corpus_are_known_by_their_folder_never_by_a_server_path(
