@@ -62,7 +62,8 @@ class Assistant:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return Embedder(self.settings.embedding_model, backend=self.settings.embedding_backend)
+        s = self.settings
+        return Embedder(s.embedding_model, backend=s.embedding_backend, exports=s.exports_path)
 
     @property
     def store(self) -> RecordStore:
@@ -207,9 +208,7 @@ class Assistant:
     def ask(self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = ()) -> Answer:
         return final(self.stream(question, filters, history))
 
-    def _retrieve(
-        self, u: Understanding, filters: Scope, indexes: Indexes, vector: np.ndarray
-    ) -> list[Plan]:
+    def _retrieve(self, u: Understanding, filters: Scope, indexes: Indexes, vector: np.ndarray) -> list[Plan]:
         """One search per treaty when several are named (or one phrase fits several),
         else one per party; one search otherwise. A kind the user filtered on is a
         filter; a kind or article the question names ranks records higher."""

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.embedding import BUNDLED_MODEL, Backend
+from ingest.encoders import BUNDLED_MODEL, DEFAULT_BACKEND, Backend
 from ingest.sources import BUNDLED_CORPUS
 
 
@@ -24,7 +24,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir, description="Embedded Chroma store and indexes")
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="Corpus ingested by default")
     embedding_model: str = Field(BUNDLED_MODEL, description="sentence-transformers model path or name")
-    embedding_backend: Backend = Field("torch", description="torch, or torch-int8 (faster)")
+    embedding_backend: Backend = Field(
+        DEFAULT_BACKEND, description="onnx-int8 (fastest), onnx, torch or torch-int8"
+    )
+    model_cache: Path | None = Field(
+        None, description="ONNX exports of the embedding model; unset = DATA_DIR/models"
+    )
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded store")
     chroma_port: int = 8000
     collection: str = "treatyqa"
@@ -69,6 +74,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def exports_path(self) -> Path:
+        return self.model_cache or self.data_dir / "models"
 
     @property
     def origins(self) -> list[str]:

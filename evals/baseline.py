@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.embedding import BUNDLED_MODEL, model_location
+from ingest.encoders import BUNDLED_MODEL, model_location
 from ingest.pipeline import discover
 from ingest.sources import is_treaty_index
 

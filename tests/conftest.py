@@ -3,8 +3,10 @@ into a temporary Chroma store with the real embedding model."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,11 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+# The embedding model is exported to ONNX once for the whole run, not once per test's store
+# (child processes that tests start read it too).
+if "TREATYQA_MODEL_CACHE" not in os.environ:
+    os.environ["TREATYQA_MODEL_CACHE"] = tempfile.mkdtemp(prefix="treatyqa-models-")
+    atexit.register(shutil.rmtree, os.environ["TREATYQA_MODEL_CACHE"], ignore_errors=True)
 
 from app.assistant import Assistant
 from app.config import Settings
