@@ -55,8 +55,9 @@ class LexicalIndex:
         if self.bm25 is None or not tokens[0] or not (n := self.bm25.scores["num_docs"]):
             return []
         weights = None if mask is None else mask.astype(np.float32)
+        # n_threads=0 runs in this thread; any other number starts a thread pool per call.
         docs, scores = self.bm25.retrieve(
-            tokens, k=min(k, n), show_progress=False, weight_mask=weights, n_threads=1
+            tokens, k=min(k, n), show_progress=False, weight_mask=weights, n_threads=0
         )
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 

@@ -17,9 +17,9 @@ import numpy as np
 
 from app.catalogue import article_matches
 from app.lexical import tokenize
-from ingest.embedding import Embedder, Segments
+from ingest.embedding import Embedder, Segments, segment_spans
 from ingest.records import Record
-from ingest.text import QUOTES, extract_articles, sentence_spans
+from ingest.text import QUOTES, extract_articles
 
 MAX_QUOTE_WORDS = 120  # a segment longer than this is quoted from its best sentence on
 SHORT_SENTENCE = 15  # words: a sentence this short rarely says all that answers
@@ -80,7 +80,7 @@ class QuoteScorer:
         topic = asked.topic or asked.question
         stored = self.segments(record)
         if stored is None or not stored.vectors.any():  # written since the indexes were loaded
-            spans = sentence_spans(record.text)
+            spans = segment_spans(record)
             texts = [record.text[s:e] for s, e in spans]
             segment_vectors = self.encode(texts)
         else:

@@ -15,7 +15,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from ingest import encoders
 from ingest.encoders import BACKENDS, BUNDLED_MODEL, DEFAULT_BACKEND, Backend, Encoder
 from ingest.errors import ConfigError
-from ingest.records import Record
+from ingest.records import Kind, Record
 from ingest.text import sentence_spans
 
 # all-MiniLM-L6-v2 reads 256 word pieces; ~150 words stay safely inside.
@@ -34,11 +34,10 @@ class Embedder:
         *,
         exports: Path,
         backend: Backend = DEFAULT_BACKEND,
-        batch_size: int = 64,
     ) -> None:
         if backend not in BACKENDS:
             raise ConfigError(f"Unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)}.")
-        self.model_id, self.batch_size, self.backend = model, batch_size, backend
+        self.model_id, self.backend = model, backend
         self.exports = exports
 
     @property
@@ -57,11 +56,12 @@ class Embedder:
         distinct = list(dict.fromkeys(texts))
         order = sorted(range(len(distinct)), key=lambda i: -len(distinct[i]))
         found = np.zeros((len(distinct), self.model.dimension), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
+        size = self.model.batch_size
+        for start in range(0, len(order), size):
+            batch = order[start : start + size]
             found[batch] = _unit(self.model.encode([distinct[i] for i in batch]))
             if progress:
-                progress(min(start + self.batch_size, len(order)), len(order))
+                progress(min(start + size, len(order)), len(order))
         where = {text: i for i, text in enumerate(distinct)}
         return found[[where[t] for t in texts]]
 
@@ -104,6 +104,11 @@ class Segments:
 
 
 def segment_spans(record: Record) -> list[tuple[int, int]]:
+    """A record's sentences. A status record is one segment: its dated facts come from
+    one row or block of a status table and are quoted together (the sentence splitter
+    would take 94% of ingest's splitting time on them, and break "Formal confirmation(c)")."""
+    if record.kind is Kind.STATUS:
+        return [(0, len(record.text))]
     return sentence_spans(record.text)
 
 

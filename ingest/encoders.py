@@ -31,6 +31,7 @@ INPUTS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_id
 
 class Encoder(Protocol):
     dimension: int
+    batch_size: int  # texts per call that encode fastest on 2 cores (measured)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One batch of texts as vectors (not yet unit length)."""
@@ -68,6 +69,8 @@ def _sentence_transformer(model: str) -> Any:
 
 
 class TorchEncoder:
+    batch_size = 64
+
     def __init__(self, model: str, quantized: bool = False) -> None:
         self.model = _sentence_transformer(model)
         if quantized:
@@ -203,6 +206,8 @@ class OnnxEncoder:
     """The exported transformer on onnxruntime, tokenized by `tokenizers`, pooled as the
     sentence-transformers model pools: no torch import."""
 
+    batch_size = 16  # ~10% more texts/s than 64 here; 4 and 96 are slower
+
     def __init__(self, directory: Path, quantized: bool = False) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
@@ -210,7 +215,13 @@ class OnnxEncoder:
         try:
             self.spec = OnnxSpec(**json.loads((directory / SPEC_FILE).read_text()))
             graph = directory / (INT8_FILE if quantized else GRAPH_FILE)
-            self.session = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
+            options = onnxruntime.SessionOptions()
+            # Threads that spin between runs keep the cores busy for whatever runs next
+            # (the rest of answering a question): p95 12 -> 7 ms, bulk encoding 7% slower.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            self.session = onnxruntime.InferenceSession(
+                str(graph), options, providers=["CPUExecutionProvider"]
+            )
             self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
         except Exception as exc:  # onnxruntime's errors share no base class but Exception
             raise ConfigError(

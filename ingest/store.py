@@ -15,6 +15,11 @@ from ingest.errors import StoreError
 from ingest.records import Record
 
 PAGE = 2000
+# Chroma indexes every vector as it is written (in threads of its own, beside the
+# encoder): the records' index is searched for broad scopes, so it is built well; the
+# segments' is never searched (segments are read by record), so it is built cheaply.
+RECORDS_HNSW = {"ef_search": 200, "ef_construction": 100}
+SEGMENTS_HNSW = {"ef_construction": 10, "max_neighbors": 4}
 # How records are laid out in the collections: a store of another layout is re-ingested.
 LAYOUT = 2
 P = ParamSpec("P")
@@ -76,10 +81,10 @@ class RecordStore:
             client.get_or_create_collection(
                 collection,
                 embedding_function=self.function,
-                configuration={"hnsw": {"space": "cosine", "ef_search": 200, "ef_construction": 200}},
+                configuration={"hnsw": {"space": "cosine", **hnsw}},
                 metadata={"embedding": embedder.signature, "layout": LAYOUT, "revision": "empty"},
             )
-            for collection in (name, segments_collection(name))
+            for collection, hnsw in ((name, RECORDS_HNSW), (segments_collection(name), SEGMENTS_HNSW))
         )
         # Vectors of another model, backend or way of embedding are never mixed in.
         stored = self.collection.metadata or {}

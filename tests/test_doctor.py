@@ -13,7 +13,7 @@ from app.assistant import Assistant
 from app.config import Settings
 from app.doctor import check
 from app.indexes import RECORDS_FILE, Indexes
-from ingest.text import sentences
+from ingest.embedding import segment_spans
 
 TREATYQA = Path(sys.executable).with_name("treatyqa")
 
@@ -30,7 +30,7 @@ def test_drift_is_reported_then_repaired_from_the_store(fresh_settings: Settings
     assistant = Assistant(fresh_settings)
     assistant.ingest()
     store = assistant.store
-    long = next(r for r in store.records() if len(sentences(r.text)) > 2)
+    long = next(r for r in store.records() if len(segment_spans(r)) > 2)
     store.delete_segments([long.id])  # as if cut off between writes
     store.segments.add(
         ids=["gone#0"], embeddings=np.ones((1, 384)), metadatas=[{"record": "gone", "start": 0, "end": 5}]
@@ -50,7 +50,7 @@ def test_drift_is_reported_then_repaired_from_the_store(fresh_settings: Settings
     indexes = assistant.indexes
     assert len(indexes.catalogue) == 19
     stored = indexes.segments_of(long)
-    assert stored is not None and len(stored.spans) == len(sentences(long.text))
+    assert stored is not None and stored.spans == segment_spans(long)
 
 
 def test_the_command_exits_1_on_drift_and_0_once_repaired(fresh_settings: Settings) -> None:

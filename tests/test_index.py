@@ -10,22 +10,21 @@ from app.assistant import Assistant
 from app.catalogue import Scope
 from app.quotes import Asked, QuoteScorer
 from evals.bench import replicated
-from ingest.embedding import RecordVectors
-from ingest.text import sentence_spans, sentences
+from ingest.embedding import RecordVectors, segment_spans, segments
 
 pytestmark = pytest.mark.slow
 
 
 def test_quotes_score_sentences_with_the_vectors_stored_at_ingest(assistant: Assistant) -> None:
     indexes = assistant.indexes
-    long = [r for r in indexes.catalogue.records if len(sentences(r.text)) > 3][:5]
+    long = [r for r in indexes.catalogue.records if len(segment_spans(r)) > 3][:5]
     assert long
     for record in long:
         stored = indexes.segments_of(record)
-        assert stored is not None and stored.spans == sentence_spans(record.text)
+        assert stored is not None and stored.spans == segment_spans(record)
         # Each stored vector is its own sentence's: int8 vectors vary a little with the
         # batch a text is encoded in (the activations' scale is the batch's), hence not 1.0.
-        similar = stored.vectors @ assistant.embedder.encode(sentences(record.text)).T
+        similar = stored.vectors @ assistant.embedder.encode(segments(record)).T
         assert list(similar.argmax(axis=1)) == list(range(len(similar)))
         assert np.diag(similar).min() > 0.95
     scorer = QuoteScorer(assistant.embedder, indexes.segments_of)

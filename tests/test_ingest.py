@@ -6,12 +6,25 @@ import pytest
 
 from app.assistant import Assistant
 from app.config import Settings
-from ingest.embedding import Embedder
+from ingest.embedding import Embedder, segments
 from ingest.errors import StoreError
-from ingest.records import Kind
+from ingest.records import Kind, Record
 from ingest.store import RecordStore
 
 SEED_NAME = "seeds/000_2962096e9e713ff3.txt"
+
+
+def test_a_status_row_is_one_segment_and_a_declaration_its_sentences() -> None:
+    def record(kind: Kind, text: str) -> Record:
+        return Record(id="r", text=text, kind=kind, source="s.txt", source_title="S")
+
+    row = "Albania — Formal confirmation(c), Accession(a), Succession(d), Ratification: 23 Jun 2003 a"
+    assert segments(record(Kind.STATUS, row)) == [row]
+    declaration = "Albania declares that article 5 applies. It reserves the right to extend it."
+    assert segments(record(Kind.DECLARATION, declaration)) == [
+        "Albania declares that article 5 applies.",
+        "It reserves the right to extend it.",
+    ]
 
 
 def test_reingesting_unchanged_files_changes_nothing(fresh_settings: Settings) -> None:
