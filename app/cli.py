@@ -377,7 +377,7 @@ def soak(clients: int, minutes: float, port: int, out: Path) -> None:
     from evals import soak as load
 
     report = load.run(
-        Settings().data_dir,
+        Settings(),
         out,
         clients=clients,
         minutes=minutes,

@@ -52,23 +52,22 @@ def _ms(values: Sequence[float]) -> dict[str, float]:
     }
 
 
-# Every store of a run sits in one work folder and shares one export of the model, made
-# (and timed) first: the export is a first start's cost, not ingest's.
-def _models(data_dir: Path) -> Path:
-    return data_dir.parent / "models"
-
-
 def _settings(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, model_cache=_models(data_dir))
+    """The default settings for a store of the run. Every store of a run sits in one
+    work folder and shares one export of the model, made (and timed) first: the
+    export is a first start's cost, not ingest's."""
+    return Settings(data_dir=data_dir, model_cache=data_dir.parent / "models")
 
 
-def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    """The default settings, but for the store and the export."""
+def _env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment of a child process that runs with `settings`' store and model."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TREATYQA_")}
     return {
         **env,
-        "TREATYQA_DATA_DIR": str(data_dir),
-        "TREATYQA_MODEL_CACHE": str(_models(data_dir)),
+        "TREATYQA_DATA_DIR": str(settings.data_dir),
+        "TREATYQA_MODEL_CACHE": str(settings.exports_path),
+        "TREATYQA_EMBEDDING_MODEL": settings.embedding_model,
+        "TREATYQA_EMBEDDING_BACKEND": settings.embedding_backend,
         **extra,
     }
 
@@ -147,9 +146,9 @@ def latency(assistant: Assistant, asked: list[str]) -> dict[str, Any]:
 
 
 @contextmanager
-def serving(data_dir: Path, port: int) -> Any:
+def serving(settings: Settings, port: int) -> Any:
     """`treatyqa serve` in a child process, ready to answer; yields its process ID."""
-    env = _env(data_dir, TREATYQA_PORT=str(port), TREATYQA_RATE_LIMIT="1000000/minute")
+    env = _env(settings, TREATYQA_PORT=str(port), TREATYQA_RATE_LIMIT="1000000/minute")
     child = subprocess.Popen(
         _treatyqa("serve"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -168,9 +167,9 @@ def serving(data_dir: Path, port: int) -> Any:
         child.wait(30)
 
 
-def serve_memory(data_dir: Path, asked: list[str], port: int) -> dict[str, float]:
+def serve_memory(settings: Settings, asked: list[str], port: int) -> dict[str, float]:
     """Peak RSS of `serve` after answering the questions over HTTP."""
-    with serving(data_dir, port) as pid:
+    with serving(settings, port) as pid:
         for question in asked:
             body = json.dumps({"question": question}).encode()
             request = urllib.request.Request(
@@ -185,9 +184,9 @@ def serve_memory(data_dir: Path, asked: list[str], port: int) -> dict[str, float
     }
 
 
-def cold_start(data_dir: Path, question: str) -> float:
+def cold_start(settings: Settings, question: str) -> float:
     """A new process, an existing store: from start to the first answer printed."""
-    seconds, _ = _timed_process(_treatyqa("ask", question), _env(data_dir))
+    seconds, _ = _timed_process(_treatyqa("ask", question), _env(settings))
     return round(seconds, 2)
 
 
@@ -257,7 +256,8 @@ def at_scale(
     for size in sizes:
         say(f"scale {size:,}: writing the store")
         data_dir = work / f"scale-{size}"
-        assistant = Assistant(_settings(data_dir))
+        settings = _settings(data_dir)
+        assistant = Assistant(settings)
         many, many_vectors = replicated(records, vectors, size)
         started = time.perf_counter()
         assistant.store.add(many, many_vectors)
@@ -274,7 +274,7 @@ def at_scale(
             "latency": latency(assistant, asked),
         }
         say(f"scale {size:,}: serve memory")
-        row["serve"] = serve_memory(data_dir, asked[:50], port)
+        row["serve"] = serve_memory(settings, asked[:50], port)
         rows.append(row)
         del assistant
     return rows
@@ -316,9 +316,9 @@ def run(
         say("export of the embedding model for the ONNX backends")
         export_s = export(settings)
         say("ingest of the bundled corpus into an empty store")
-        ingest_s, ingest_rss = _timed_process(_treatyqa("ingest", "--quiet", str(corpus)), _env(data_dir))
+        ingest_s, ingest_rss = _timed_process(_treatyqa("ingest", "--quiet", str(corpus)), _env(settings))
         say("ingest again, nothing changed")
-        again_s, _ = _timed_process(_treatyqa("ingest", "--quiet", str(corpus)), _env(data_dir))
+        again_s, _ = _timed_process(_treatyqa("ingest", "--quiet", str(corpus)), _env(settings))
         assistant = Assistant(settings)
         records = assistant.store.records()
         texts = len(windows(records))
@@ -346,9 +346,9 @@ def run(
             },
         }
         say("cold start")
-        report["bundled"]["cold_start_s"] = cold_start(data_dir, asked[0])
+        report["bundled"]["cold_start_s"] = cold_start(settings, asked[0])
         say("serve memory")
-        report["bundled"]["serve"] = serve_memory(data_dir, asked[:50], port)
+        report["bundled"]["serve"] = serve_memory(settings, asked[:50], port)
         report["scale"] = at_scale(assistant, work, sizes, asked, port, say)
         report["scale"].append(extrapolate(report["scale"], extrapolate_to))
     finally:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.config import Settings
 from evals.bench import percentile, questions, serving
 
 Say = Callable[[str], None]
@@ -68,7 +69,7 @@ def _rss_mb(pid: int) -> float:
 
 
 def run(
-    data_dir: Path,
+    settings: Settings,
     out: Path,
     *,
     clients: int = 50,
@@ -80,7 +81,7 @@ def run(
     asked = questions()
     load, stop = Load(), threading.Event()
     rss: list[tuple[float, float]] = []
-    with serving(data_dir, port) as pid:
+    with serving(settings, port) as pid:
         say(f"serving (RSS {_rss_mb(pid)} MB); {clients} clients for {minutes:g} min")
         threads = [
             threading.Thread(target=_client, args=(port, asked, i * 7, stop, load), daemon=True)
