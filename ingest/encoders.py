@@ -77,7 +77,7 @@ class TorchEncoder:
             import torch
 
             # Linear layers' weights as 8-bit integers, one scale per output channel
-            # (one per layer loses too much: ~0.94 cosine to full precision, not ~0.98).
+            # (one per layer loses too much: ~0.94 cosine to full precision, not ~0.976).
             with warnings.catch_warnings():  # deprecated in torch, still in the pinned 2.13
                 warnings.simplefilter("ignore")
                 self.model = torch.ao.quantization.quantize_dynamic(
@@ -122,8 +122,8 @@ def export(model: str, exports: Path) -> Path:
             except OSError as exc:  # unless another process put one there first
                 if not (target / SPEC_FILE).is_file():
                     raise ConfigError(
-                        f"Cannot write the exported model to {target} ({exc}); check that "
-                        "TREATYQA_DATA_DIR is writable."
+                        f"Cannot write the exported model to {target} ({exc}); make that folder "
+                        "writable, or set TREATYQA_MODEL_CACHE to one that is."
                     ) from exc
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
