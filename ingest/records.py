@@ -74,18 +74,23 @@ class Record(BaseModel):
     def fingerprint(self) -> str:
         """Changes when anything about the record changes, metadata included (a better
         parser re-reads an unchanged file): the stored copy is then replaced."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+        return _digest(self.model_dump_json())
 
     def to_metadata(self) -> dict[str, str]:
         """What the store keeps beside the vector: the record as JSON, and the two fields
         ingest reads without it. One field, and no Chroma document: Chroma indexes every
         metadata key and every document's words, which TreatyQA never searches (its own
         indexes do), and that indexing made ingest's writes twice as slow."""
-        return {"source": self.source, "fingerprint": self.fingerprint, "record": self.model_dump_json()}
+        dumped = self.model_dump_json()
+        return {"source": self.source, "fingerprint": _digest(dumped), "record": dumped}
 
     @classmethod
     def from_metadata(cls, metadata: Mapping[str, Any]) -> Record:
         return cls.model_validate_json(metadata["record"])
+
+
+def _digest(dumped: str) -> str:
+    return hashlib.sha256(dumped.encode()).hexdigest()[:16]
 
 
 def record_id(source: str, locator: str, text: str) -> str:
