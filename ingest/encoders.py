@@ -234,14 +234,14 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
-        feed = {
-            name: np.array([getattr(e, INPUTS[name]) for e in encodings], dtype=np.int64)
-            for name in self.spec.inputs
+        arrays = {
+            name: np.array([getattr(e, field) for e in encodings], dtype=np.int64)
+            for name, field in INPUTS.items()
         }
-        hidden = self.session.run(None, feed)[0]
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)[..., None]
+        hidden = self.session.run(None, {name: arrays[name] for name in self.spec.inputs})[0]
         if self.spec.pooling == "cls":
             return hidden[:, 0]
+        mask = arrays["attention_mask"][..., None].astype(np.float32)
         if self.spec.pooling == "max":
             return np.where(mask > 0, hidden, -np.inf).max(axis=1)
         return (hidden * mask).sum(axis=1) / mask.sum(axis=1).clip(min=1e-9)
