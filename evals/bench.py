@@ -329,8 +329,8 @@ def run(
         records = assistant.store.records()
         texts = len(windows(records))
         say("each embedding backend alone")
-        encoder = backends(settings, records, sample)
-        raw = encoder[settings.embedding_backend]
+        by_backend = backends(settings, records, sample)
+        raw = by_backend[settings.embedding_backend]
         asked = questions()
         say("question latency")
         report: dict[str, Any] = {
@@ -340,7 +340,7 @@ def run(
                 "records": len(records),
                 "texts": texts,
                 "model_export_s": export_s,
-                "encoders": encoder,
+                "encoders": by_backend,
                 "ingest": {
                     "seconds": round(ingest_s, 1),
                     "texts_per_s": round(texts / ingest_s, 1),
