@@ -261,7 +261,7 @@ def _out_option(default: Path, files: str) -> Callable[[Callable[..., Any]], Cal
 
 def _threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--min-recall-at-5 0.8, --max-false-declines 0.1...: one option per metric."""
-    from evals.metrics import LOWER_IS_BETTER, METRICS
+    from evals.metrics import COUNTS, LOWER_IS_BETTER, METRICS
 
     for metric in reversed(METRICS):
         bound = "max" if metric in LOWER_IS_BETTER else "min"
@@ -270,7 +270,7 @@ def _threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
         command = click.option(
             flag,
             metric.replace("@", "_at_"),
-            type=click.FloatRange(0, 1),
+            type=click.FloatRange(0, None if metric in COUNTS else 1),
             default=None,
             help=f"Fail (exit 1) if TreatyQA's {metric} is {below} this.",
         )(command)
@@ -299,9 +299,9 @@ def _threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--skip-missing", is_flag=True, help="Skip questions whose gold records are not in the store.")
 @click.option(
     "--split",
-    type=click.Choice(["dev", "test"]),
+    type=click.Choice(["dev", "test", "blind"]),
     default=None,
-    help="Only the questions of this split (default: both, reported side by side).",
+    help="Only the questions of this split (default: all, reported side by side).",
 )
 @_threshold_options
 def evaluate(
@@ -327,7 +327,7 @@ def evaluate(
     assistant = Assistant(settings)
     if not assistant.store.count():
         raise TreatyQAError("The store is empty; run `treatyqa ingest` first.")
-    items = [i for i in dataset.load(qa_file or dataset.DEFAULT_SET) if split in (None, i.split)]
+    items = [i for i in dataset.load(*([qa_file] if qa_file else [])) if split in (None, i.split)]
 
     def make_baseline() -> Baseline:
         return Baseline(settings.corpus_dir, settings.data_dir, settings.embedding_model)

@@ -13,6 +13,11 @@ from app.errors import ConfigError
 from ingest.records import Record
 
 DEFAULT_SET = Path(__file__).with_name("qa.jsonl")
+# Written blind (see evals/README.md): kept in a file of its own, so that whoever writes
+# it never needs to open the dev and test questions.
+BLIND_SET = Path(__file__).with_name("blind.jsonl")
+DEFAULT_SETS = (DEFAULT_SET, BLIND_SET)
+SPLITS = ("dev", "test", "blind")
 
 
 def normalise(text: str) -> str:
@@ -56,8 +61,9 @@ class QAItem(BaseModel):
     expected: list[list[str]] = Field(default_factory=list)
     gold: list[Gold] = Field(default_factory=list)
     category: str = "general"
-    # `dev` questions are what thresholds and code are tuned on; `test` questions are only reported.
-    split: Literal["dev", "test"] = "dev"
+    # `dev` questions are what thresholds and code are tuned on; `test` and `blind` are only
+    # reported (`blind`: written from random records by someone who never saw the code).
+    split: Literal["dev", "test", "blind"] = "dev"
     # Earlier turns of a conversation, oldest first, for a follow-up question.
     history: list[Turn] = Field(default_factory=list)
     notes: str | None = None
@@ -75,7 +81,16 @@ class QAItem(BaseModel):
         return all(any(normalise(alt) in text for alt in group) for group in self.expected)
 
 
-def load(path: Path = DEFAULT_SET) -> list[QAItem]:
+def load(*paths: Path) -> list[QAItem]:
+    """The questions of the given files (by default the bundled sets), in order."""
+    items = [item for path in paths or DEFAULT_SETS for item in _read(path)]
+    ids = [i.id for i in items]
+    if len(ids) != len(set(ids)):
+        raise ConfigError(f"{', '.join(map(str, paths or DEFAULT_SETS))}: question ids must be unique.")
+    return items
+
+
+def _read(path: Path) -> list[QAItem]:
     items: list[QAItem] = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -92,7 +107,4 @@ def load(path: Path = DEFAULT_SET) -> list[QAItem]:
             where = [".".join(map(str, e["loc"])) or "item" for e in exc.errors()]
             problems = "; ".join(f"{w}: {e['msg']}" for w, e in zip(where, exc.errors(), strict=True))
             raise ConfigError(f"{path}, line {n}: {problems}.") from exc
-    ids = [i.id for i in items]
-    if len(ids) != len(set(ids)):
-        raise ConfigError(f"{path}: question ids must be unique.")
     return items

@@ -12,10 +12,13 @@ METRICS = [
     "citation_recall",
     "quotes_verbatim",
     "key_facts",
+    "right_record_cited",
     "correct_declines",
     "false_declines",
+    "wrong_treaty_answers",
 ]
-LOWER_IS_BETTER = {"false_declines"}
+LOWER_IS_BETTER = {"false_declines", "wrong_treaty_answers"}
+COUNTS = {"wrong_treaty_answers"}  # a number of questions, not a share
 
 
 def shortfalls(summary: Mapping[str, float | int | None], limits: Mapping[str, float]) -> list[str]:

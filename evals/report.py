@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evals.metrics import METRICS
+from evals.metrics import COUNTS, METRICS
 from evals.runner import EvalRun, Outcome
 
 
@@ -97,17 +97,18 @@ def chart(run: EvalRun, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    shares = [m for m in METRICS if m not in COUNTS]  # counts do not fit a 0-1 axis
     width = 0.8 / len(run.systems)
     fig, ax = plt.subplots(figsize=(12, 4.5))
     for i, system in enumerate(run.systems):
         summary = system.summary()
-        values = [summary[m] or 0.0 for m in METRICS]
-        xs = [x + i * width for x in range(len(METRICS))]
+        values = [summary[m] or 0.0 for m in shares]
+        xs = [x + i * width for x in range(len(shares))]
         bars = ax.bar(xs, values, width, label=system.name)
         ax.bar_label(bars, labels=[f"{v:.2f}" for v in values], fontsize=7, padding=1)
     ax.set_xticks(
-        [x + width * (len(run.systems) - 1) / 2 for x in range(len(METRICS))],
-        METRICS,
+        [x + width * (len(run.systems) - 1) / 2 for x in range(len(shares))],
+        shares,
         rotation=30,
         ha="right",
     )

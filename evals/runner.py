@@ -44,6 +44,8 @@ class Outcome:
     seconds: float = 0.0
     cited: list[str] = field(default_factory=list)  # short labels, for the failure list
     expected: list[list[str]] = field(default_factory=list)
+    # An answer (not a decline) whose every citation is of a treaty the gold records are not of.
+    wrong_treaty: bool = False
 
     @property
     def failed(self) -> bool:
@@ -63,7 +65,7 @@ def _first_rank(ranked: Sequence[bool]) -> int | None:
 
 def _against_gold(
     retrieved: Sequence[T], cited: Sequence[T], gold: Sequence[G], identifies: Callable[[T, G], bool]
-) -> dict[str, list[Any]]:
+) -> dict[str, Any]:
     """Rank of each gold record in the retrieval, whether each citation names one, and
     whether each was cited; `identifies(item, gold)` says when an item is that gold record."""
     return {
@@ -105,6 +107,7 @@ def evaluate_treatyqa(assistant: Assistant, item: QAItem, gold: list[set[str]]) 
         for c in citations
         if c.record_id in catalogue.position
     }
+    gold_treaties = {catalogue.records[catalogue.position[rid]].treaty for g in gold for rid in g}
     return Outcome(
         id=item.id,
         category=item.category,
@@ -122,6 +125,12 @@ def evaluate_treatyqa(assistant: Assistant, item: QAItem, gold: list[set[str]]) 
         ),
         facts=not abstained and item.facts_found(text),
         cited=[f"{c.party} {c.label} ({c.source})" for c in citations],
+        wrong_treaty=bool(
+            item.answerable
+            and not abstained
+            and records
+            and not any(r.treaty in gold_treaties for r in records.values())
+        ),
     )
 
 
@@ -182,8 +191,10 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, float | int | None]:
     summary["citation_recall"] = _mean([sum(o.gold_cited) / len(o.gold_cited) for o in answerable])
     summary["quotes_verbatim"] = _mean([float(o.quotes_verbatim) for o in outcomes if o.citations_on_gold])
     summary["key_facts"] = _mean([float(o.facts) for o in answerable])
+    summary["right_record_cited"] = _mean([float(any(o.gold_cited)) for o in answerable])
     summary["correct_declines"] = _mean([float(o.abstained) for o in unanswerable])
     summary["false_declines"] = _mean([float(o.abstained) for o in answerable])
+    summary["wrong_treaty_answers"] = sum(o.wrong_treaty for o in answerable)
     summary["latency_p50"] = round(statistics.median(latencies), 3) if latencies else None
     summary["latency_p95"] = (
         round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 3) if latencies else None
@@ -197,7 +208,7 @@ class SystemRun:
     outcomes: list[Outcome]
 
     def summary(self, split: str | None = None) -> dict[str, float | int | None]:
-        """Over all questions, or over one split (`dev`, `test`)."""
+        """Over all questions, or over one split (`dev`, `test`, `blind`)."""
         return summarise([o for o in self.outcomes if split is None or o.split == split])
 
     @property
