@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from app.catalogue import Catalogue, Scope
-from app.coverage import covers, join
+from app.coverage import covers, join, possessive
 from app.indexes import Plan
 from app.quotes import Asked, Quote, QuoteScorer
 from app.results import Answer, Citation
 from app.understand import STATUS_WORDS, Understanding
-from ingest.kinds import PLURAL_NOUN, STATEMENT_KINDS, kinds_named, may_be, plural
+from ingest.kinds import CONTENT_KINDS, PLURAL_NOUN, STATEMENT_KINDS, kinds_named, may_be, plural
 from ingest.records import Authority, Kind, Record
 from ingest.text import human_date, snapshot, words
 
@@ -31,6 +31,7 @@ SPECIFIC_EASING = 0.5
 MAX_LISTED = 30  # states listed (each with a citation) in a cross-state answer
 RERANK = 3  # records compared sentence by sentence before one is quoted
 MAX_RECORDS = 8  # records quoted when a question asks for all of a party's reservations, say
+MAX_CHOICES = 8  # treaties offered when a question could be about any of a party's treaties
 
 _CONSENT_VERBS = {
     "accession": "acceded to",
@@ -49,6 +50,7 @@ class Draft:
 
     sentences: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)  # treaties to choose from, when unsure which
 
     def cite(self, record: Record, quote: str) -> str:
         for c in self.citations:
@@ -64,13 +66,13 @@ class Draft:
         return Answer(answer=" ".join(self.sentences), abstained=False, citations=self.citations)
 
 
-def abstain(message: str) -> Answer:
-    return Answer(answer=message, abstained=True)
+def abstain(message: str, choices: Iterable[str] = ()) -> Answer:
+    return Answer(answer=message, abstained=True, choices=list(choices))
 
 
 def describe(record: Record) -> str:
     """'Azerbaijan's Declaration 1 to the Convention on Cybercrime (Article 24(7)(a); made upon ...)'."""
-    owner = f"{record.party}'s " if record.party else ""
+    owner = f"{possessive(record.party)} " if record.party else ""
     treaty = f" to the {record.treaty}" if record.treaty else ""
     details = []
     if record.articles:
@@ -169,8 +171,33 @@ class ExtractiveAnswerer:
             else:
                 answered |= self._content(draft, u, scope, found, prefix)
         if not answered:
-            return abstain(" ".join(draft.sentences) or NO_ANSWER)
+            return abstain(" ".join(draft.sentences) or NO_ANSWER, draft.choices)
         return draft.answer()
+
+    def _which_treaty(
+        self, draft: Draft, scope: Scope, found: list[Record], kinds: Iterable[Kind], answerable: bool
+    ) -> bool:
+        """A party named without a treaty, holding records of the asked sort under several:
+        ask which one is meant, the treaties of the records `found` first; when nothing
+        found could answer (not `answerable`), say so, and offer the treaties. With one
+        such treaty there is nothing to ask: the question is read as about it (True)."""
+        held = {
+            t
+            for t in self.catalogue.treaties_of(scope.parties)
+            if any(self.catalogue.kinds_of(p, t)[k] for p in scope.parties for k in kinds)
+        }
+        if len(held) == 1:
+            return True
+        ranked = list(dict.fromkeys([*(r.treaty for r in found if r.treaty in held), *sorted(held)]))
+        draft.choices = [t for t in ranked if t][:MAX_CHOICES]
+        more = f" (and {len(held) - MAX_CHOICES} more)" if len(held) > MAX_CHOICES else ""
+        ask = "which one do you mean?" if answerable else "name one if the question is about it:"
+        lead = "" if answerable else f"{NO_ANSWER} "
+        draft.say(
+            f"{lead}{join(scope.parties)} has records under {len(held)} treaties in the corpus; {ask} "
+            f"For example: {join(f'the {t}' for t in draft.choices)}{more}."
+        )
+        return False
 
     def list_states(self, u: Understanding) -> Answer:
         """Which states made reservations to article 9 of CEDAW / have ratified the CAT.
@@ -187,6 +214,7 @@ class ExtractiveAnswerer:
             records = self.catalogue.select(replace(scope, kinds=tuple({*kinds, *STATEMENT_KINDS})))
             # Records of the asked kind first, so that each state is cited by one of those if it has one.
             records.sort(key=lambda r: r.kind not in kinds)
+        records = [r for r in records if objects_to(r, u.objected_to)]
         by_party: dict[str, Record] = {}
         for record in records:
             by_party.setdefault(record.party or "", record)
@@ -215,7 +243,8 @@ class ExtractiveAnswerer:
             cited.append(f"{party}{label} {draft.cite(record, self.scorer.quote(asked, record).text)}")
         first = by_party[listed[0]]
         draft.say(
-            f"{len(by_party)} states or organisations {what}{treaty}{snapshot_note(first)}: {join(cited)}."
+            f"{len(by_party)} {'state or organisation' if len(by_party) == 1 else 'states or organisations'} "
+            f"{what}{treaty}{snapshot_note(first)}: {join(cited)}."
         )
         if len(by_party) > MAX_LISTED:
             draft.say(
@@ -235,12 +264,16 @@ class ExtractiveAnswerer:
 
     def _status(self, draft: Draft, u: Understanding, scope: Scope, found: list[Record], prefix: str) -> bool:
         status = self.catalogue.within(replace(scope, kinds=(Kind.STATUS,), exclude=()), found)
+        unsure = scope.parties and not scope.treaties
+        if unsure and not self._which_treaty(draft, scope, status, [Kind.STATUS], answerable=True):
+            return False
         if not status or (not scope.parties and not scope.treaties):
             draft.say(prefix + NO_ANSWER)
             return False
         record = status[0]
         marker = draft.cite(record, record.text)
-        draft.say(f"{prefix}{status_sentence(record, u.status_facts)} {marker}{snapshot_note(record)}.")
+        sentence = f"{status_sentence(record, u.status_facts)} {marker}{snapshot_note(record)}"
+        draft.say(f"{prefix}{_yes_or_no(u, record, sentence)}.")
         return True
 
     def _content(
@@ -254,6 +287,11 @@ class ExtractiveAnswerer:
             if i in self.catalogue.position
         ]
         found = self.catalogue.within(content, [*pinned, *(r for r in found if r.id not in u.pinned)])
+        found = [r for r in found if objects_to(r, u.objected_to)]
+        if u.unknown_names and not scope.parties:
+            # A name no party has ("Testland"): only the records that speak of it answer.
+            speaking = {r.id for r in self.catalogue.mentioning(u.unknown_names)}
+            found = [r for r in found if r.id in speaking]
         if self._wants_all(u, scope) and not u.pinned:
             # A party's own records, of the kind asked or else of the others; news is not listed.
             records = self.catalogue.select(replace(content, kinds=u.kinds)) or [
@@ -275,6 +313,13 @@ class ExtractiveAnswerer:
             for r, q in candidates
             if q.relevance >= floor(u, scope, r, q, self.min_score) and _names_party_and_act(u, r, q)
         ]
+        # Unsure which of the party's treaties is meant: asked, never picked.
+        unsure = scope.parties and not scope.treaties and len({r.treaty for r, _ in candidates}) != 1
+        # Records that pass, or, when nothing more than the party's records is asked for, any of them.
+        answering = [r for r, _ in candidates] or ([] if u.topic_terms else found)
+        kinds = (*CONTENT_KINDS, Kind.PASSAGE)
+        if unsure and not self._which_treaty(draft, scope, answering, kinds, answerable=bool(answering)):
+            return False
         if not candidates:
             draft.say(prefix + self._nothing(u, scope))
             return False
@@ -288,7 +333,8 @@ class ExtractiveAnswerer:
             text = f"According to a secondary source, {record.source_title}: “{shown}” {marker}"
         else:
             text = (
-                f"{describe(record)}{_filed_as(u, record)} states: “{shown}” {marker}{snapshot_note(record)}"
+                f"{describe(record)}{_filed_as(u, record)}{_concerning(u, record)} states: “{shown}” "
+                f"{marker}{snapshot_note(record)}"
             )
         draft.say(f"{prefix}{text}.")
         return True
@@ -320,6 +366,9 @@ class ExtractiveAnswerer:
         )
 
     def _nothing(self, u: Understanding, scope: Scope) -> str:
+        if u.objected_to:
+            treaty = f" for the {join(scope.treaties)}" if scope.treaties else ""
+            return f"The corpus holds no objection naming {join(u.objected_to)}{treaty}."
         held = [
             covers(self.catalogue, p, t) for p in scope.parties or (None,) for t in scope.treaties or (None,)
         ]
@@ -337,7 +386,7 @@ def floor(u: Understanding, scope: Scope, record: Record, quote: Quote, min_scor
     record of the party and treaty the question names, more so when it concerns the
     article asked about, when it is the record the conversation points at, or when
     nothing more than their records is asked for."""
-    if not (scope.parties and scope.treaties):
+    if not (scope.parties and scope.treaties and scope.owns(record)):
         return min_score
     if record.kind is Kind.PASSAGE:
         # News about the party and treaty counts as theirs only where it speaks of the
@@ -347,6 +396,32 @@ def floor(u: Understanding, scope: Scope, record: Record, quote: Quote, min_scor
         return min_score - SPECIFIC_EASING if speaks else min_score
     specific = bool(u.articles or not u.topic_terms or record.id in u.pinned)
     return min_score - (SPECIFIC_EASING if specific else NAMED_EASING)
+
+
+# A question answered by yes or no: "Has X ratified ...?", "Is X a party to ...?".
+_YES_NO = re.compile(r"^\W*(?:has|have|had|is|are|was|were|did|does|do)\b", re.I)
+_FACT_VERBS = {"signature": "signed", "consent": "ratified or acceded to"}
+
+
+def _yes_or_no(u: Understanding, record: Record, sentence: str) -> str:
+    """The status sentence, led by the yes or no a yes/no question wants: 'No: X signed
+    the T on 16 February 1995 ...; it had not ratified or acceded to it by the source
+    snapshot'. Entry into force is not answered no: status tables often leave it out."""
+    asked = [f for f in u.status_facts if f in _FACT_VERBS]
+    if not _YES_NO.search(u.question) or not asked:
+        return sentence
+    held = {"signature": record.signature_date, "consent": record.consent_date}
+    missing = [f for f in asked if not held[f]]
+    if not missing:
+        return f"Yes: {sentence}"
+    when = f" by the source snapshot ({snapshot(record.snapshot_date)})" if record.snapshot_date else ""
+    return f"No: {sentence}; it had not {' or '.join(_FACT_VERBS[f] for f in missing)} it{when}"
+
+
+def _concerning(u: Understanding, record: Record) -> str:
+    """Why a territory's question is answered from its state's record: ' concerning Aruba'."""
+    places = [p for p in u.places if p.casefold() in record.text.casefold()]
+    return f", concerning {join(places)}," if places else ""
 
 
 def _filed_as(u: Understanding, record: Record) -> str:
@@ -384,6 +459,15 @@ def _beyond(u: Understanding, record: Record) -> str | None:
                 f"{join(later)}."
             )
     return None
+
+
+def objects_to(record: Record, states: tuple[str, ...]) -> bool:
+    """The record objects to a statement of one of the states (any record does, when
+    none is given): it speaks of objecting and names the state."""
+    if not states:
+        return True
+    text = record.text.casefold()
+    return "object" in text and any(s.split(" (")[0].casefold() in text for s in states)
 
 
 def _names_party_and_act(u: Understanding, record: Record, quote: Quote) -> bool:

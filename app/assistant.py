@@ -20,7 +20,7 @@ from app.answer import Answerer, ExtractiveAnswerer, abstain, final
 from app.catalogue import Catalogue, Scope
 from app.config import Settings
 from app.conversation import Reading, Turn, check_history, standalone
-from app.coverage import MAX_TREATIES, refusal
+from app.coverage import MAX_TREATIES, not_held, refusal
 from app.errors import QuestionError, StoreError, TreatyQAError
 from app.indexes import Indexes, Plan
 from app.llm import LLMAnswerer, chat_model
@@ -146,12 +146,19 @@ class Assistant:
                 u, kinds=filters.kinds, intent="status" if filters.kinds == (Kind.STATUS,) else u.intent
             )
         pairs = [(p, t) for p in u.parties or (None,) for t in u.treaties or (None,)]
-        if u.intent == "status" and not any(indexes.catalogue.kinds_of(p, t)[Kind.STATUS] for p, t in pairs):
+        held = [indexes.catalogue.kinds_of(p, t) for p, t in pairs]
+        if u.intent == "status" and not any(kinds[Kind.STATUS] for kinds in held):
             # No status table for it: what other sources (news) say about the dates is the next best.
             u = replace(u, intent="content")
+        elif u.intent == "content" and u.asks_date and u.parties and u.treaties and not u.kinds:
+            # "When did X apply the convention to the ITU?": with nothing but a status row
+            # for it, the date asked for is one of the status row's.
+            status_only = not any(set(kinds) - {Kind.STATUS, Kind.CROSS_REFERENCE} for kinds in held)
+            if status_only and any(kinds[Kind.STATUS] for kinds in held):
+                u = replace(u, intent="status")
         if u.treaty_choices and u.parties:
             u = _narrowed(u, indexes.catalogue)
-        return u
+        return _other_version(u, indexes.catalogue)
 
     def stream(
         self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = ()
@@ -196,6 +203,8 @@ class Assistant:
                 self.chat_model, extractive, scorer, self.settings.min_score, self._model_lock
             )
         for event in answerer.stream(u, plans):
+            if isinstance(event, Answer) and u.without_records and not event.abstained:
+                event.answer += f" {not_held(u.without_records, u.treaties)}"
             if isinstance(event, Answer):
                 # Plans interleaved by rank: each plan's best record first.
                 event.retrieved = list(
@@ -265,6 +274,20 @@ def _narrowed(u: Understanding, catalogue: Catalogue) -> Understanding:
         return u
     choices = (tuple(t for t in c if t in held) for c in u.treaty_choices)
     return replace(u, treaties=tuple(held), treaty_choices=tuple(c for c in choices if len(c) > 1))
+
+
+def _other_version(u: Understanding, catalogue: Catalogue) -> Understanding:
+    """A treaty named whose records of the named parties are all filed under a version of
+    it ("the African Development Bank agreement": Denmark's statements are under the
+    agreement "as amended by resolution 05-79"): read as that version."""
+    if not (u.parties and u.treaties) or any(catalogue.kinds_of(p, t) for p in u.parties for t in u.treaties):
+        return u
+    versions = [
+        v
+        for v in catalogue.treaties_of(u.parties)
+        if v not in u.treaties and any(v.startswith(t) or t in v for t in u.treaties)
+    ]
+    return replace(u, treaties=tuple(versions)) if versions else u
 
 
 def _check_filters(filters: Scope, catalogue: Catalogue) -> None:

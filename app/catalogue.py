@@ -24,6 +24,13 @@ class Scope:
     articles: tuple[str, ...] = ()
     exclude: tuple[Kind, ...] = (Kind.CROSS_REFERENCE,)
 
+    def owns(self, record: Record) -> bool:
+        """The record is of the scope's parties and treaties (where it names any): what
+        any answer to a question of this scope may cite."""
+        return (not self.parties or record.party in self.parties) and (
+            not self.treaties or record.treaty in self.treaties
+        )
+
 
 @dataclass(frozen=True)
 class Column:
@@ -77,9 +84,11 @@ class Catalogue:
             if r.treaty and r.treaty_adopted:
                 self.adopted[r.treaty] = r.treaty_adopted
         self._parties_of: dict[str, set[str]] = defaultdict(set)
+        self._treaties_of: dict[str, set[str]] = defaultdict(set)
         for r in records:
             if r.party and r.treaty:
                 self._parties_of[r.treaty].add(r.party)
+                self._treaties_of[r.party].add(r.treaty)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -108,6 +117,15 @@ class Catalogue:
     def kinds_of(self, party: str | None, treaty: str | None) -> Counter[Kind]:
         """How many records of each kind the party holds for the treaty (None: any)."""
         return self._kinds.get((party, treaty), Counter())
+
+    def mentioning(self, names: Iterable[str]) -> list[Record]:
+        """The records of no party whose text names all of `names` (a user's notes on "Testland")."""
+        names = [n.casefold() for n in names]
+        return [r for r in self.records if not r.party and all(n in r.text.casefold() for n in names)]
+
+    def treaties_of(self, parties: Iterable[str]) -> list[str]:
+        """The treaties any of the parties holds records for."""
+        return sorted({t for p in parties for t in self._treaties_of.get(p, ())})
 
     def parties_of(self, treaty: str) -> list[str]:
         return sorted(self._parties_of.get(treaty, ()))

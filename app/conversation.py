@@ -15,14 +15,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.coverage import possessive
 from app.errors import QuestionError
 from app.results import Answer
-from app.understand import QuestionReader, Understanding
-from ingest.kinds import NOUNS, plural
+from app.understand import (
+    PRONOUN_AFTER_AUX,
+    SUBJECT_PRONOUN,
+    TREATY_PRONOUN,
+    TREATY_REFERENCE,
+    QuestionReader,
+    Understanding,
+)
+from ingest.kinds import NOUNS, STATEMENT_KINDS, plural
 from ingest.records import Kind
 
 
@@ -112,18 +120,11 @@ _ORDINAL = re.compile(
     rf"\b(?:the\s+)?({'|'.join(_ORDINALS)}|last)\s+(?:one|record|citation|{'|'.join(NOUNS.values())})\b",
     re.I,
 )
-_SUBJECT = re.compile(
-    r"\b(they|it)\b(?=\s+(?:\w+\s+)?(?:make|made|ratif|sign|acced|join|enter|declar|reserv"
-    r"|object|say|said|mean|withdr|accept|approv|becom|limit|keep|appl))",
-    re.I,
+_THAT_RECORD = re.compile(
+    r"\b(?:that|this)\s+(reservation|declaration|objection|understanding|communication|statement)\b", re.I
 )
-_AFTER_AUX = re.compile(r"\b(did|does|do|has|have|had|will|would|is|was|were|are)\s+(they|it)\b", re.I)
-_POSSESSIVE = re.compile(r"\b(their|its)\b", re.I)
-_TREATY_REFERENCE = re.compile(
-    r"\b(?:this|that|the\s+same|the)\s+(?:treaty|convention|covenant|protocol|agreement)\b", re.I
-)
-_TREATY_PRONOUN = re.compile(r"\b(to|under|of|from|ratify|sign|join)\s+it\b", re.I)
 _ARTICLE_REFERENCE = re.compile(r"\b(?:that|this|the\s+same)\s+(?:article|provision|paragraph)\b", re.I)
+_POSSESSIVE = re.compile(r"\b(their|its)\b", re.I)
 _STATUS_VERB = re.compile(r"\b(?:ratif\w*|sign\w*|acced\w*|join\w*|accession|party)\b", re.I)
 
 
@@ -135,14 +136,30 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
     if (u.treaties or u.absent_treaties) and (u.parties or u.absent_parties or u.intent == "list"):
         return Reading(question)  # names its own treaty and state (or asks across states): afresh
     last = history[-1]
-    previous = reader.read(last.asked)
+    previous = _in_context(history, reader)
     if (ordinal := _ORDINAL.search(question)) and (reading := _cited(question, ordinal, last)):
         return reading
+    if (that := _THAT_RECORD.search(question)) and (record := _of_kind(last, that.group(1))):
+        return _pointing(question, that, record)
     if not (previous.parties or previous.treaties):
         return Reading(question)  # nothing to carry over
     if _elliptical(question, reader):
         return Reading(_substituted(last.asked, previous, u, question, reader))
     return Reading(_completed(question, u, previous))
+
+
+def _in_context(history: Sequence[Turn], reader: QuestionReader) -> Understanding:
+    """The last question as read, with the state and treaty the conversation is about
+    where it names none ("would the ICJ then need their agreement?" is still about the
+    treaty named two turns before): each from the latest turn that names one."""
+    readings = [reader.read(turn.asked) for turn in reversed(history)]
+    latest = readings[0]
+    named = next((r for r in readings if r.treaties or r.absent_treaties), None)
+    if named and not latest.treaties and not latest.absent_treaties:
+        latest = replace(latest, treaties=named.treaties, absent_treaties=named.absent_treaties)
+    if not latest.parties and (named := next((r for r in readings if r.parties), None)):
+        latest = replace(latest, parties=named.parties, party_groups=named.party_groups)
+    return latest
 
 
 def _elliptical(question: str, reader: QuestionReader) -> bool:
@@ -162,20 +179,33 @@ def _cited(question: str, ordinal: re.Match[str], last: Turn) -> Reading | None:
     index = len(cited) - 1 if word == "last" else _ORDINALS[word]
     if not 0 <= index < len(cited):
         return None
-    record = cited[index]
+    return _pointing(question, ordinal, cited[index])
+
+
+def _of_kind(last: Turn, noun: str) -> CitedRecord | None:
+    """ "that objection": the first record of that kind the previous answer cited; "that
+    reservation" is any of the state's own statements (which of them is a "reservation"
+    is often the source's filing, not the user's)."""
+    statements = {k.value for k in STATEMENT_KINDS}
+    kinds = statements if noun.lower() in statements | {"statement"} else {noun.lower()}
+    return next((c for c in last.citations if c.kind in kinds), None)
+
+
+def _pointing(question: str, reference: re.Match[str], record: CitedRecord) -> Reading:
+    """The question with the record it points at named in place of the reference."""
     name = _record_name(record)
-    rest = (question[: ordinal.start()] + question[ordinal.end() :]).strip(" ?.")
+    rest = (question[: reference.start()] + question[reference.end() :]).strip(" ?.")
     if not _CUES.sub(" ", rest).split():
         text = f"What does {name} say?"
     else:
-        text = question[: ordinal.start()] + name + question[ordinal.end() :]
+        text = question[: reference.start()] + name + question[reference.end() :]
     return Reading(text, (record.record_id,) if record.record_id else ())
 
 
 def _record_name(record: CitedRecord) -> str:
     """ "China's Reservation 2 to the Vienna Convention on Diplomatic Relations"."""
     label = (record.kind or "record").capitalize() + (f" {record.number}" if record.number else "")
-    owner = f"{record.party}'s " if record.party else ""
+    owner = f"{possessive(record.party)} " if record.party else ""
     treaty = f" to the {record.treaty}" if record.treaty else ""
     return f"{owner}{label}{treaty}"
 
@@ -230,19 +260,21 @@ def _completed(question: str, u: Understanding, previous: Understanding) -> str:
     still missing added in brackets."""
     text = question
     party = previous.parties[0] if previous.parties and not (u.parties or u.absent_parties) else None
-    treaty = previous.treaties[0] if len(previous.treaties) == 1 and not u.treaties else None
+    # A treaty the follow-up names stands, even one the corpus does not hold.
+    named = u.treaties or u.absent_treaties
+    treaty = previous.treaties[0] if len(previous.treaties) == 1 and not named else None
     if party:
-        replaced = _SUBJECT.sub(party, text, count=1)
+        replaced = SUBJECT_PRONOUN.sub(party, text, count=1)
         if replaced == text:
-            replaced = _AFTER_AUX.sub(lambda m: f"{m.group(1)} {party}", text, count=1)
+            replaced = PRONOUN_AFTER_AUX.sub(lambda m: f"{m.group(1)} {party}", text, count=1)
         if replaced == text:
             replaced = _POSSESSIVE.sub(f"{party}'s", text, count=1)
         if replaced != text:
             text, party = replaced, None
     if treaty:
-        replaced = _TREATY_REFERENCE.sub(f"the {treaty}", text, count=1)
+        replaced = TREATY_REFERENCE.sub(f"the {treaty}", text, count=1)
         if replaced == text:
-            replaced = _TREATY_PRONOUN.sub(lambda m: f"{m.group(1)} the {treaty}", text, count=1)
+            replaced = TREATY_PRONOUN.sub(lambda m: f"{m.group(1)} the {treaty}", text, count=1)
         if replaced == text and _STATUS_VERB.search(text) and not u.kinds:
             replaced = re.sub(r"\s*\?*\s*$", f" the {treaty}?", text, count=1)
         if replaced != text:

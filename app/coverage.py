@@ -4,6 +4,7 @@ question asks for something it cannot hold."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from difflib import get_close_matches
 
 from app.catalogue import Catalogue
 from app.understand import Understanding
@@ -26,11 +27,16 @@ def join(items: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
+def possessive(name: str) -> str:
+    """ "Azerbaijan's", "the Netherlands'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def covers(catalogue: Catalogue, party: str | None, treaty: str | None) -> str:
     """'Azerbaijan's declarations, reservations and status record for the Convention on Cybercrime'."""
     kinds = catalogue.kinds_of(party, treaty)
     named = [plural(k, n) for k, n in kinds.items() if k is not Kind.CROSS_REFERENCE]
-    owner = f"{party}'s " if party else ""
+    owner = f"{possessive(party)} " if party else ""
     where = f" for the {treaty}" if treaty else ""
     return f"{owner}{join(named)}{where}" if named else ""
 
@@ -44,6 +50,11 @@ def _few(names: list[str], limit: int = 8) -> str:
     return (
         join(names) if len(names) <= limit else ", ".join(names[:limit]) + f" and {len(names) - limit} others"
     )
+
+
+def not_held(parties: Iterable[str], treaties: Iterable[str]) -> str:
+    """'The corpus has no records of the United Nations for the Convention on ...'."""
+    return f"(The corpus has no records of {join(parties)} for the {join(treaties)}.)"
 
 
 def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
@@ -61,8 +72,17 @@ def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
                 f" For the {u.treaties[0]} it has records of {_few(catalogue.parties_of(u.treaties[0]))}."
             )
         return message
-    if u.status_facts and not u.parties and u.unknown_names:
-        return f"The corpus has no records of {join(u.unknown_names)}."
+    if u.refers_back and not (u.parties or u.treaties):
+        return (
+            "The question refers to a treaty or state without naming it, and no earlier question "
+            "names one. Which treaty (and which state) do you mean?"
+        )
+    if u.unknown_names and not u.parties and not catalogue.mentioning(u.unknown_names):
+        # A name in a state's place that is no party, and that no record speaks of: never
+        # answered from another state.
+        near = [m for name in u.unknown_names for m in get_close_matches(name, catalogue.parties, 2, 0.75)]
+        guess = f" Did you mean {join(dict.fromkeys(near))}?" if near else ""
+        return f"The corpus has no records of {join(u.unknown_names)}.{guess}"
     if not u.parties:
         return None
     treaties = u.treaties or (None,)

@@ -78,8 +78,9 @@ class Indexes:
         """The k best records in `scope` for the question (and its embedding `vector`):
         dense and lexical rankings fused by reciprocal rank; records that match `boost`
         (an asked article or kind) rank higher. When nothing is in scope, the kinds are
-        dropped first, then the whole scope (the answerer checks what came back)."""
-        for attempt in (scope, replace(scope, kinds=()), Scope(exclude=scope.exclude)):
+        dropped; the parties and treaties never are: a record of another state or treaty
+        answers no question about these."""
+        for attempt in (scope, replace(scope, kinds=())):
             mask = self.catalogue.mask(attempt)
             if mask.any():
                 return self._ranked(question, vector, k, mask, boost)

@@ -99,7 +99,7 @@ class LLMAnswerer:
         relevant: dict[str, Record] = {}
         for scope, found in plans:
             for record in found:
-                if record.kind is Kind.CROSS_REFERENCE or record.id in relevant:
+                if record.kind is Kind.CROSS_REFERENCE or record.id in relevant or not scope.owns(record):
                     continue
                 quote = self.scorer.quote(asked, record)
                 if quote.relevance >= floor(u, scope, record, quote, self.min_score):

@@ -31,7 +31,16 @@ class NameData(BaseModel):
 
     treaties: dict[str, list[str]] = {}
     states: dict[str, list[str]] = {}
+    territories: dict[str, list[str]] = {}
+    demonyms: dict[str, list[str]] = {}
     word_forms: dict[str, str] = {}
+
+    def people(self) -> dict[str, list[str]]:
+        """Each state's demonyms, with the plurals in -s of those ending in -n or -i."""
+        return {
+            code: [*words, *(w + "s" for w in words if w[-1] in "ni")]
+            for code, words in self.demonyms.items()
+        }
 
     def merged(self, other: NameData) -> NameData:
         treaties = {t: [*self.treaties.get(t, []), *a] for t, a in other.treaties.items()}
@@ -39,6 +48,9 @@ class NameData(BaseModel):
         return NameData(
             treaties=self.treaties | treaties,
             states=self.states | states,
+            territories=self.territories | other.territories,
+            demonyms={c: [*self.demonyms.get(c, []), *a] for c, a in other.demonyms.items()}
+            | {c: a for c, a in self.demonyms.items() if c not in other.demonyms},
             word_forms=self.word_forms | other.word_forms,
         )
 
@@ -83,6 +95,10 @@ class Gazetteer:
 
     targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # short acronyms: case-sensitive
+    # Lower-case words of ordinary text: an acronym of three letters or more is also matched
+    # in lower case ("crc", "vclt"), unless it is one of these ("who", or "cat" where the
+    # texts use it as a word).
+    words: frozenset[str] = frozenset()
     _compiled: list[tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]], bool]] | None = field(
         default=None, init=False, repr=False
     )
@@ -97,6 +113,16 @@ class Gazetteer:
         )
         # A name of several targets means all of them ("Moldova" spelt two ways in the sources).
         table[key] = tuple(dict.fromkeys(table.get(key, ()) + targets))
+        lower = key.lower()
+        # Two letters in lower case are too often a word ("us", "un") to be a name.
+        if (
+            table is self.exact
+            and lower != key
+            and lower.isalpha()
+            and len(lower) > 2
+            and lower not in self.words
+        ):
+            self.exact[lower] = tuple(dict.fromkeys(self.exact.get(lower, ()) + targets))
         self._compiled = None  # the patterns hold every variant: compiled again once, when next used
 
     def _patterns(self) -> list[tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]], bool]]:
@@ -135,7 +161,7 @@ _SUBSIDIARY = frozenset({"protocol", "amendment", "annex"})
 _GENERIC = HEADS | frozenset(
     """international treaties the of on and to for in a an against relating all forms other
     with from by at as or its their concerning establishing amending certain between article articles
-    paragraph""".split()
+    paragraph anti""".split()
 )
 # Where a treaty's name stops: the question goes on with what it asks.
 _STOP_BEFORE = frozenset(
@@ -148,8 +174,20 @@ _STOP_AFTER = frozenset(
     ratify ratified sign signed accede acceded join joined regarding about with respect""".split()
 )
 _CONNECTORS = frozenset("on of for against relating concerning establishing amending to".split())
+# Head words that in lower case are mostly ordinary nouns ("prior agreement", "its
+# constitution"): such a phrase names a treaty only when it fits a title.
+_COMMON_HEADS = frozenset("agreement constitution charter statute pact amendment annex".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d{4}")
 _YEAR = re.compile(r"^(?:1[6-9]|20)\d\d$")
+_ROMAN = re.compile(r"[IVX]{1,5}")
+# The organisation a title establishes or constitutes: "Agreement establishing the African
+# Development Bank", "Constitution of the World Health Organization".
+_ORGANISATION = re.compile(
+    r"\b(?:establishing|Establishing|Constitution\s+of|Statute\s+of)\s+the\s+"
+    r"([A-Z][\w'’-]*(?:\s+(?:(?:of|for|on|and|the|in)\s+)*[A-Z][\w'’-]*)*)"
+)
+_EXPANDED = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|on|and|the)\s+)*)+)\(([A-Z]{2,8})\)")
+_TRAILING = re.compile(r"(?:\s+(?:of|for|on|and|the|in))+$")
 # Capitalised letters standing alone (no lower-case neighbours): an acronym such as "ICESCR".
 ACRONYM = re.compile(r"(?<![\w-])[A-Z]{2,8}(?:-[A-Z0-9]{1,4})?(?![\w-])")
 
@@ -196,8 +234,11 @@ class TreatyMention:
 class TreatyNames:
     """Resolves treaty names against the titles of one catalogue."""
 
-    def __init__(self, titles: dict[str, str | None], data: NameData) -> None:
-        """`titles`: each title the corpus holds -> its place and date of adoption, if known."""
+    def __init__(
+        self, titles: dict[str, str | None], data: NameData, words: frozenset[str] = frozenset()
+    ) -> None:
+        """`titles`: each title the corpus holds -> its place and date of adoption, if known;
+        `words`: lower-case words of ordinary text, never read as acronyms."""
         self.word_forms = data.word_forms
         self.titles = list(titles)
         self.stems = {t: set(self._stems(t)) for t in self.titles}
@@ -207,12 +248,28 @@ class TreatyNames:
         self.idf = {s: math.log((len(self.titles) + 1) / (n + 0.5)) for s, n in df.items()}
         self.years = {t: set(re.findall(r"\b(?:1[6-9]|20)\d\d\b", f"{t} {titles[t] or ''}")) for t in titles}
         self.subsidiary = {t: self._head(t) in _SUBSIDIARY for t in self.titles}
-        self.gazetteer = Gazetteer()
+        self.gazetteer = Gazetteer(words=words)
         known = set(self.titles)
         for title in self.titles:
             self.gazetteer.add(title, (title,))
             for acronym in acronyms(title):
                 self.gazetteer.add(acronym, (title,), exact=True)
+            # "International Maritime Organization (IMO)": the organisation and its acronym
+            # name every title that names the organisation.
+            for full, short in _EXPANDED.findall(title):
+                full = " ".join(full.split())
+                if short in acronyms(full):
+                    for holder in (t for t in self.titles if full in t):
+                        self.gazetteer.add(full, (holder,))
+                        self.gazetteer.add(short, (holder,), exact=True)
+            # "The African Development Bank", "UNIDO", "WHO": the organisation a treaty
+            # establishes or constitutes names it (and the instruments amending it).
+            for organisation in _ORGANISATION.findall(title):
+                organisation = _TRAILING.sub("", organisation)
+                if len(organisation.split()) > 1:
+                    self.gazetteer.add(organisation, (title,))
+                    for acronym in acronyms(organisation):
+                        self.gazetteer.add(acronym, (title,), exact=True)
         for title, aliases in data.treaties.items():
             # A title spelt a little differently in the corpus is still found by its words;
             # one it does not hold is marked "!": its aliases name an absent treaty.
@@ -225,15 +282,16 @@ class TreatyNames:
         from app.lexical import stem
 
         words = []
-        for word in _WORD.findall(text):
-            word = word.lower().removesuffix("'s").removesuffix("’s").rstrip("'’")
-            words += self.word_forms.get(word, word).split()
+        for token in _WORD.findall(text):
+            # "anti-racism" is "anti" and "racism"; "Azerbaijan's" is "Azerbaijan".
+            for word in token.lower().removesuffix("'s").removesuffix("’s").rstrip("'’").split("-"):
+                words += self.word_forms.get(word, word).split()
         kept = [w for w in words if not {w, w.removesuffix("s")} & _GENERIC and not _YEAR.match(w)]
         return stem(kept)
 
     @staticmethod
     def _head(title: str) -> str | None:
-        return next((w for w in re.findall(r"[a-z]+", title.lower()) if w in HEADS), None)
+        return next((w.removesuffix("s") for w in re.findall(r"[a-z]+", title.lower()) if _is_head(w)), None)
 
     def find(self, question: str, taken: list[Span]) -> list[TreatyMention]:
         """The treaties the question names, in order; `taken` (spans of other names)
@@ -271,9 +329,17 @@ class TreatyNames:
                 continue
             first, last = self._phrase(tokens, i)
             mention = self._resolve_phrase(question, tokens, first, i, last, named)
-            if mention is not None:
-                taken.append(mention.span)
-                found.append(mention)
+            if mention is None:
+                continue
+            # Of two readings that overlap ("IMO Convention", "IMO Convention amendments"), the longer.
+            shorter = [other for other in found if overlaps(other.span, [mention.span])]
+            if any(o.span[1] - o.span[0] >= mention.span[1] - mention.span[0] for o in shorter):
+                continue
+            for other in shorter:
+                found.remove(other)
+                taken.remove(other.span)
+            taken.append(mention.span)
+            found.append(mention)
         return found
 
     def _resolve_phrase(
@@ -298,7 +364,9 @@ class TreatyNames:
             if covered and all(s[0] <= span[0] and span[1] <= s[1] for s in covered):
                 return None  # one exact name, already resolved
             own = " ".join(t.word for t in tokens[first : end + 1] if not overlaps((t.start, t.end), named))
-            titles = [t.lstrip("!") for s in covered for t in named[s]]
+            # A name of several titles ("WHO": its constitution and each amendment) stands
+            # for the words they share, which the shortest of them has.
+            titles = [min((t.lstrip("!") for t in named[s]), key=len) for s in covered]
             if not self._stems(own + " " + " ".join(titles)) and not years:
                 if end == last:
                     return None  # "the Convention", "this treaty": no name
@@ -314,8 +382,9 @@ class TreatyNames:
             (j for j in range(head, last + 1) if tokens[j].word[:1].isupper() or _YEAR.match(tokens[j].word)),
             default=head,
         )
-        if first == head == end:
-            return None
+        common = tokens[head].word.islower() and tokens[head].word.removesuffix("s") in _COMMON_HEADS
+        if first == head == end or common:
+            return None  # "the Convention to its islands", "their specific agreement": no name
         return TreatyMention(
             (tokens[first].start, tokens[end].end), question[tokens[first].start : tokens[end].end], ()
         )
@@ -358,19 +427,22 @@ class TreatyNames:
             first > 0
             and head - first < 5
             and tokens[first - 1].word
-            and tokens[first - 1].word.lower() not in _STOP_BEFORE
+            and not _stops(tokens[first - 1].word, _STOP_BEFORE)
             and not tokens[first - 1].stop_after
         ):
             first -= 1
         last = head
-        if not tokens[head].stop_after and head + 1 < len(tokens):
-            nxt = tokens[head + 1].word.lower()
+        # A numeral goes with its head: "Protocol IV on Blinding Laser Weapons", "Annex XII".
+        if not tokens[head].stop_after and head + 1 < len(tokens) and _ROMAN.fullmatch(tokens[head + 1].word):
+            last = head + 1
+        if not tokens[last].stop_after and last + 1 < len(tokens):
+            nxt = tokens[last + 1].word.lower()
             if nxt in _CONNECTORS or _YEAR.match(nxt) or nxt in HEADS:
                 while (
                     last + 1 < len(tokens)
                     and last - head < 14
                     and tokens[last + 1].word
-                    and tokens[last + 1].word.lower() not in _STOP_AFTER
+                    and not _stops(tokens[last + 1].word, _STOP_AFTER)
                     and not tokens[last].stop_after
                 ):
                     last += 1
@@ -401,6 +473,8 @@ class TreatyNames:
             if self.subsidiary[title] != subsidiary:
                 continue
             words = self.stems[title] | self.places[title]
+            if not asked and head and self._head(title) != head:
+                continue  # by the year alone, only a treaty of the kind named: "the 1967 amendments"
             if asked & words and not asked & self.stems[title] and self._head(title) != head:
                 continue  # by the place alone, only a treaty of the kind named: "the Espoo Convention"
             score = sum(self.idf[s] for s in asked & words)
@@ -427,6 +501,11 @@ class TreatyNames:
         # otherwise all stay ("the cybercrime convention" is either of two).
         complete = [t for *_, c, t in top if c >= 0.99 and _pairs(t) <= said_pairs]
         return tuple(complete or (t for *_, t in top))
+
+
+def _stops(word: str, words: frozenset[str]) -> bool:
+    """A word where a treaty's name ends; an acronym is a name ("WHO" is not "who")."""
+    return word.lower() in words and not word.isupper()
 
 
 def _is_head(word: str) -> bool:

@@ -65,5 +65,9 @@ class Answer(BaseModel):
         default=None,
         description="The standalone question answered, when a follow-up was completed from the conversation",
     )
+    choices: list[str] = Field(
+        default_factory=list,
+        description="Treaties the question could mean, to choose from (ask again naming one)",
+    )
     # IDs of the records retrieved for the question, best first: for evaluation, not part of the output.
     retrieved: list[str] = Field(default_factory=list, exclude=True)

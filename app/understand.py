@@ -18,7 +18,8 @@ Intent = Literal["content", "status", "list"]
 STATUS_WORDS = {
     "signature": r"sign(?:s|ed|ing|ature|atory)?",
     "consent": r"ratif(?:y|ies|ied|ication)|acced(?:e|ed|es)|accession|succe(?:ed|eded|ssion)"
-    r"|part(?:y|ies)\s+to|approv(?:al|ed)|accept(?:ance|ed)|bec(?:o|a)me\s+(?:a\s+)?part(?:y|ies)|join(?:ed)?",
+    r"|part(?:y|ies)\s+to|approv(?:e|es|al|ed)|accept(?:s|ance|ed)?|bec(?:o|a)me\s+(?:a\s+)?part(?:y|ies)"
+    r"|join(?:s|ed)?",
     "entry_into_force": r"(?:entry|enter(?:ed|s)?)\s+into\s+force|in\s+force",
 }
 _LIST = re.compile(
@@ -34,6 +35,16 @@ _NOT_NAMES = frozenset(
     Secretary General Government Republic State States Party Parties I UN United Nations According In On Of
     For""".split()
 )
+
+
+@dataclass(frozen=True)
+class _Named:
+    """The parties a question names, read apart (see `QuestionReader._parties`)."""
+
+    groups: tuple[tuple[str, ...], ...]
+    absent: tuple[str, ...]
+    objected_to: tuple[str, ...]
+    without_records: tuple[str, ...]  # named with others, but holding no record for the treaties
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,14 @@ class Understanding:
     # Word stems of the topic beyond asking for records ("what did X declare under Y" has none).
     topic_terms: tuple[str, ...] = ()
     pinned: tuple[str, ...] = ()  # IDs of records the conversation points at ("the second one")
+    # Territories named, each read as the state(s) whose records cover it ("Aruba").
+    places: tuple[str, ...] = ()
+    refers_back: bool = False  # "they", "it", "this treaty": a state or treaty named earlier
+    asks_date: bool = False  # "when did ...", "on what date ..."
+    # States whose statements the question asks objections to ("objections to Qatar's reservation").
+    objected_to: tuple[str, ...] = ()
+    # States named beside others that have no records for the treaties named: said in the answer.
+    without_records: tuple[str, ...] = ()
 
     @property
     def ambiguous_treaty(self) -> bool:
@@ -91,9 +110,36 @@ def _state_code(name: str, states: dict[str, list[str]]) -> str | None:
 
 # The act itself is asked about ("When did X ratify", "Has X signed", "Is X a party"), not
 # something done at the time ("Did X keep the death penalty when it joined?").
-_ASKS_STATUS = re.compile(
-    rf"^\W*(?:since\s+)?(?:when|on\s+what\s+date|in\s+what\s+year|what\s+year|which\s+year|what\s+date)\b"
-    rf"|^\W*(?:has|have|had|is|are|was|did|does)\W+(?:\w+\W+){{0,2}}(?:{'|'.join(STATUS_WORDS.values())})\b",
+_ASKS_DATE = re.compile(
+    r"^\W*(?:since\s+)?(?:when|on\s+what\s+date|in\s+what\s+year|what\s+year|which\s+year|what\s+date)\b",
+    re.I,
+)
+# References to a state or treaty named earlier: "when did they ratify it?", "this treaty".
+SUBJECT_PRONOUN = re.compile(
+    r"\b(they|it)\b(?=\s+(?:\w+\s+)?(?:make|made|ratif|sign|acced|join|enter|declar|reserv"
+    r"|object|say|said|mean|withdr|accept|approv|becom|limit|keep|appl))",
+    re.I,
+)
+PRONOUN_AFTER_AUX = re.compile(r"\b(did|does|do|has|have|had|will|would|is|was|were|are)\s+(they|it)\b", re.I)
+TREATY_REFERENCE = re.compile(
+    r"\b(?:this|that|the\s+same|the)\s+(?:treaty|convention|covenant|protocol|agreement)\b", re.I
+)
+TREATY_PRONOUN = re.compile(r"\b(to|under|of|from|ratify|sign|join)\s+it\b", re.I)
+# "The Convention" may be the only one a user's folder holds; "this treaty" points back.
+_THIS_TREATY = re.compile(
+    r"\b(?:this|that|the\s+same)\s+(?:treaty|convention|covenant|protocol|agreement)\b", re.I
+)
+_REFERENCES = (SUBJECT_PRONOUN, PRONOUN_AFTER_AUX, _THIS_TREATY, TREATY_PRONOUN)
+
+
+# What stands between states named together: "France and Germany", "Egypt's, Syria's or Iraq's".
+_COORDINATED = re.compile(
+    r"^(?:['’]s)?\s*(?:,\s*(?:and|or)?|and|or|&|nor|as\s+well\s+as|versus|vs\.?)\s*(?:the\s+)?$", re.I
+)
+# A state named here is the one whose statement is objected to, not the objector.
+_OBJECTED_TO = re.compile(
+    r"\bobject\w*\s+(?:\w+\s+){0,3}?(?:to|against)\s+(?:the\s+|a\s+|any\s+)?"
+    r"(?:(?:reservations?|declarations?|statements?)\s+(?:\w+\s+){0,2}?(?:of|by)\s+(?:the\s+)?)?$",
     re.I,
 )
 # A place named after one of these is where something applies, not who made a record:
@@ -120,15 +166,18 @@ class QuestionReader:
     def __init__(self, catalogue: Catalogue, names: NameData) -> None:
         import pycountry
 
-        self.parties = Gazetteer()
+        words = plain_words(catalogue)
+        self.parties = Gazetteer(words=words)
         by_code: dict[str, list[str]] = {}
         for party in catalogue.parties:
             code = _state_code(party, names.states)
             if code:
                 by_code.setdefault(code, []).append(party)
-            self.parties.add(party, (party,))
-            self.parties.add(re.sub(r"\s*\(.*\)$", "", party), (party,))
+            for variant in _spellings(party):
+                self.parties.add(variant, (party,))
         names_by_code = {code: list(aliases) for code, aliases in names.states.items()}
+        for code, people in names.people().items():
+            names_by_code.setdefault(code, []).extend(people)
         for country in pycountry.countries:
             found = [getattr(country, a, None) for a in ("name", "official_name", "common_name")]
             names_by_code.setdefault(country.alpha_3, []).extend(n for n in found if n)
@@ -136,14 +185,24 @@ class QuestionReader:
             for name in variants:
                 # A state the corpus has no record of maps to its own name, marked absent.
                 self.parties.add(name, tuple(by_code.get(code, [])) or (f"!{name}",))
-        self.treaties = TreatyNames(catalogue.adopted, names)
+        self.territories = Gazetteer(words=words)
+        for place, codes in names.territories.items():
+            if states := tuple(p for code in codes for p in by_code.get(code, ())):
+                self.territories.add(place, states)
+        self.treaties = TreatyNames(catalogue.adopted, names, words)
         self.catalogue = catalogue
+        self.abbreviations = frozenset(names.word_forms)
 
     def read(self, question: str) -> Understanding:
         taken: list[Span] = []
         mentions = self.treaties.find(question, taken)
-        treaties_named = tuple(t for m in mentions for t in m.titles)
-        groups, absent_parties = self._parties(question, taken, treaties_named)
+        # A territory stands for its state, and stays in the topic: the records that concern it answer.
+        territories = self.territories.find(question, taken)
+        named = self._parties(question, taken, tuple(t for m in mentions for t in m.titles))
+        groups, absent_parties, objected_to = named.groups, named.absent, named.objected_to
+        if territories and not groups:
+            groups = tuple(dict.fromkeys(states for _, _, states in territories))
+        taken = [s for s in taken if s not in {span for span, _, _ in territories}]
         parties = tuple(dict.fromkeys(p for group in groups for p in group))
         treaties = tuple(dict.fromkeys(t for m in mentions for t in m.titles))
         absent_treaties = [m.text for m in mentions if not m.titles]
@@ -151,17 +210,27 @@ class QuestionReader:
             absent_treaties += [
                 m.group(0)
                 for m in ACRONYM.finditer(question)
-                if not overlaps(m.span(), taken) and _TREATY_SLOT.search(question[: m.start()])
+                if not overlaps(m.span(), taken)
+                and _TREATY_SLOT.search(question[: m.start()])
+                and m.group(0).lower() not in self.abbreviations  # "the UN" is no treaty's name
             ]
         # Kinds and acts are read from what is asked, not from names ("objects launched into outer
         # space", "Optional Protocol ... on a communications procedure").
         topic = _without(question, taken)
         terms = _terms(topic)
         kinds = kinds_named(topic)
+        # An article asks about content, whatever verb asks it; one in a treaty's name
+        # ("Amendments to articles 24 and 25 of ...", "... under Article 36, paragraph 2") is the treaty's.
+        in_titles = {a.split("(")[0] for t in treaties for a in extract_articles(t)}
+        articles = tuple(
+            a
+            for a in _articles(_without(question, [m.span for m in mentions], keep_length=True))
+            if a.split("(")[0] not in in_titles
+        )
         facts = tuple(f for f, words in STATUS_WORDS.items() if re.search(rf"\b(?:{words})\b", topic, re.I))
         if _LIST.search(question) and len(parties) != 1:
             intent: Intent = "list"
-        elif facts and not kinds and parties and (_ASKS_STATUS.search(topic) or not terms):
+        elif facts and not kinds and not articles and parties and (_ASKS_DATE.search(topic) or not terms):
             # When a party signed, ratified...; without a party it is a question about the treaty.
             intent = "status"
         else:
@@ -174,7 +243,7 @@ class QuestionReader:
             treaties=treaties,
             absent_treaties=tuple(dict.fromkeys(absent_treaties)),
             treaty_choices=tuple(m.titles for m in mentions if len(m.titles) > 1),
-            articles=_articles(question),
+            articles=articles,
             kinds=kinds,
             kind_asked=bool(kinds and KIND_ASKED.search(topic)),
             intent=intent,
@@ -182,6 +251,11 @@ class QuestionReader:
             unknown_names=_unknown_names(question, taken),
             topic=topic,
             topic_terms=terms,
+            places=tuple(dict.fromkeys(place for _, place, _ in territories)),
+            asks_date=bool(_ASKS_DATE.search(topic)),
+            objected_to=objected_to,
+            without_records=named.without_records,
+            refers_back=any(p.search(topic) for p in _REFERENCES),
         )
 
     def mentions(self, text: str) -> Mentions:
@@ -193,17 +267,22 @@ class QuestionReader:
         kinds = [(m.span(), m.group(0)) for m in KIND_NOUN.finditer(text)]
         return Mentions(parties, treaties, article_spans(text), kinds)
 
-    def _parties(
-        self, question: str, taken: list[Span], treaties: tuple[str, ...]
-    ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    def _parties(self, question: str, taken: list[Span], treaties: tuple[str, ...]) -> _Named:
         """Parties named (grouped by name), and states named that the corpus has no record
-        of. A place the corpus has no record of ("in Hong Kong"), and of several parties
-        named those with no record for the treaties named ("can the United Nations buy
-        land in Lithuania under ..."), stay in the topic as words."""
+        of. Of several parties named, those without records for the treaties named are
+        set apart ("can the United Nations buy land in Lithuania under ..."), and so are
+        those not named together with the first ("did Kuwait say that ... meant recognising
+        Israel?"): they stay in the topic as words. A place the corpus has no record of
+        ("in Hong Kong") stays there too. A state whose reservation is objected to ("did
+        anyone object to Qatar's reservation?") is returned apart, and stays in the topic."""
         present: list[tuple[Span, tuple[str, ...]]] = []
         absent: list[str] = []
+        objected_to: list[str] = []
         for span, _, targets in self.parties.find(question, taken):
-            if all(t.startswith("!") for t in targets):
+            if _OBJECTED_TO.search(question[: span[0]]):
+                taken.remove(span)
+                objected_to += [t for t in targets if not t.startswith("!")]
+            elif all(t.startswith("!") for t in targets):
                 if _PLACE_BEFORE.search(question[: span[0]]):
                     taken.remove(span)
                     continue
@@ -215,12 +294,42 @@ class QuestionReader:
             for span, group in present
             if any(self.catalogue.kinds_of(p, t) for p in group for t in treaties)
         ]
-        if treaties and holding and len(holding) < len(present):
-            for span, group in present:
-                if (span, group) not in holding:
-                    taken.remove(span)
-            present = holding
-        return tuple(dict.fromkeys(group for _, group in present)), tuple(dict.fromkeys(absent))
+        candidates = holding if treaties and holding else present
+        together = 1
+        while together < len(candidates) and _COORDINATED.match(
+            question[candidates[together - 1][0][1] : candidates[together][0][0]]
+        ):
+            together += 1
+        kept = candidates[:together]
+        for mention in present:
+            if mention not in kept:
+                taken.remove(mention[0])
+        without = [group for span, group in present if candidates is holding and (span, group) not in holding]
+        return _Named(
+            groups=tuple(dict.fromkeys(group for _, group in kept)),
+            absent=tuple(dict.fromkeys(absent)),
+            objected_to=tuple(dict.fromkeys(objected_to)),
+            without_records=tuple(dict.fromkeys(p for group in without for p in group)),
+        )
+
+
+def _spellings(party: str) -> set[str]:
+    """How people write a party's name: 'Bolivia' for 'Bolivia (Plurinational State of)',
+    'St Lucia' and 'Saint Lucia' for 'St. Lucia', 'St Vincent' for 'St. Vincent and the
+    Grenadines'."""
+    names = {party, re.sub(r"\s*\(.*\)$", "", party)}
+    names |= {n.split(" and ")[0] for n in names if " and " in n}
+    return names | {re.sub(r"^St\.\s", prefix, n) for n in names for prefix in ("St ", "Saint ")}
+
+
+def plain_words(catalogue: Catalogue) -> frozenset[str]:
+    """The lower-case words of the records' own texts (status rows are only names and
+    dates) and English's commonest words, of three letters or more: in lower case, these
+    are never acronyms."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    texts = (r.text for r in catalogue.records if r.kind is not Kind.STATUS)
+    return frozenset(STOPWORDS_EN_PLUS) | {w for text in texts for w in re.findall(r"\b[a-z]{3,8}\b", text)}
 
 
 def _with_article(text: str, span: Span) -> Mention:
@@ -238,8 +347,11 @@ def _articles(question: str) -> tuple[str, ...]:
     return articles
 
 
-def _without(text: str, spans: list[Span]) -> str:
+def _without(text: str, spans: list[Span], keep_length: bool = False) -> str:
+    """The text with the spans blanked out (and, unless `keep_length`, spaces folded)."""
     kept = "".join(" " if any(s <= i < e for s, e in spans) else c for i, c in enumerate(text))
+    if keep_length:
+        return kept
     return " ".join(re.sub(r"(?<!\w)['’]s\b", " ", kept).split())  # "Azerbaijan's" leaves no "'s"
 
 
@@ -248,6 +360,7 @@ _ASKING = re.compile(
     rf"\b(?:{'|'.join(NOUNS.values())}|{'|'.join(STATUS_WORDS.values())}|make|made|makes|enter|entered|lodge"
     r"|lodged|formulate|formulated|say|says|said|state|stated|mention|mentioned|anything|any|article|articles"
     r"|paragraph|paragraphs|provision|provisions|treaty|convention|covenant|protocol|agreement|under|regarding"
+    r"|yet|already|ever|still|so\s+far|by\s+now|actually|formally|officially"
     r"|concerning|about|upon|tell|me|give|show|list|all|its|their|there|what|which|when|who|whom|whose|how"
     r"|did|does|do|is|are|was|were|has|have|had|been|can|could|will|would|shall|should|may|might|since)\b",
     re.I,

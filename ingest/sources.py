@@ -6,7 +6,8 @@ import csv
 import fnmatch
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -106,12 +107,19 @@ def treaty_index(path: Path) -> dict[str, TreatyEntry]:
     The file stem of a UNTC file is '<chapter>-<treaty>' with dots turned into
     dashes ('4-11-b' is treaty 11.b of chapter IV)."""
     with path.open(encoding="utf-8", newline="") as fh:
-        return {
+        entries = {
             f"{row['chapter_no']}-{row['treaty_no'].replace('.', '-')}": TreatyEntry(
                 short_title(row["treaty_name"]), row.get("url") or None, adoption(row["treaty_name"])
             )
             for row in csv.DictReader(fh)
         }
+    # Instruments of one name ("Amendment to the Montreal Protocol ...", adopted in London,
+    # Copenhagen and Beijing) are told apart by where and when they were adopted.
+    shared = Counter(e.title for e in entries.values())
+    return {
+        key: replace(e, title=f"{e.title} ({e.adopted})") if shared[e.title] > 1 and e.adopted else e
+        for key, e in entries.items()
+    }
 
 
 def is_treaty_index(text: str) -> bool:
