@@ -47,7 +47,7 @@ def test_ask_json_prints_exactly_the_core_result_plus_id_and_question(assistant:
     result = run(assistant.settings, "ask", "--json", question)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"id", "question", "answer", "abstained", "citations", "resolved_question"}
+    assert set(data) == {"id", "question", "answer", "abstained", "citations", "choices", "resolved_question"}
     assert data["question"] == question and data["abstained"] is False
     (citation,) = data["citations"]
     assert set(citation) == CITATION_FIELDS

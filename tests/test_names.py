@@ -122,3 +122,95 @@ def test_an_aliases_file_that_cannot_be_read_says_where(tmp_path: Path) -> None:
     (tmp_path / "aliases.toml").write_text("[treaties\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"aliases\.toml"):
         load_names(tmp_path)
+
+
+# --- how people type names, and what a name in a question stands for ---------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "parties", "treaties"),
+    [
+        ("what did chile reserve under the ccms?", ("Chile",), (SONGBIRDS,)),  # a lower-case acronym
+        ("What did the Chilean government reserve under the songbird convention?", ("Chile",), (SONGBIRDS,)),
+        ("what did the norwegians reserve under the songbirds treaty?", ("Norway",), (SONGBIRDS,)),
+        ("What did Iceland declare about the Northern Development Bank?", ("Iceland",), (NORTHERN,)),
+        ("what did iceland declare about the ndb?", ("Iceland",), (NORTHERN,)),  # the organisation's acronym
+        ("Does the songbird convention apply to the Azores?", ("Portugal",), (SONGBIRDS,)),  # a territory
+    ],
+)
+def test_names_as_people_type_them_reach_the_corpus_spelling(
+    reader: QuestionReader, question: str, parties: tuple[str, ...], treaties: tuple[str, ...]
+) -> None:
+    understood = reader.read(question)
+    assert (understood.parties, understood.treaties) == (parties, treaties)
+
+
+def test_a_territory_stays_in_the_topic_and_is_said(reader: QuestionReader) -> None:
+    understood = reader.read("Does the songbird convention apply to the Azores?")
+    assert understood.places == ("Azores",) and "Azores" in understood.topic
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Has Japan ratified the songbird convention?", "status"),
+        ("When did Kenya accept the songbird convention?", "status"),
+        ("Has Japan accepted the songbird convention's meaning of habitat?", "content"),  # asks a topic
+        ("When did Chile accept article 9 of the songbird convention?", "content"),  # an article: content
+        ("Which states reserved article 9 of the songbird convention?", "list"),
+    ],
+)
+def test_status_words_ask_for_status_and_articles_for_content(
+    reader: QuestionReader, question: str, intent: str
+) -> None:
+    assert reader.read(question).intent == intent
+
+
+def test_a_second_state_not_named_beside_the_first_is_part_of_the_topic(reader: QuestionReader) -> None:
+    understood = reader.read("Did Japan say the songbird convention's habitat rules bind Kenya?")
+    assert understood.parties == ("Japan",) and "Kenya" in understood.topic
+    assert reader.read("What did Japan and Kenya declare under the songbird convention?").parties == (
+        "Japan",
+        "Kenya",
+    )
+
+
+def test_the_state_objected_to_is_not_the_objector(reader: QuestionReader) -> None:
+    understood = reader.read("Did anyone object to Chile's reservation to the songbird convention?")
+    assert (understood.parties, understood.objected_to) == ((), ("Chile",))
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown", "refers_back"),
+    [
+        ("What did Wakanda declare about article 9 of the songbird convention?", ("Wakanda",), False),
+        ("What does this treaty say about habitats?", (), True),
+        ("When did they ratify it?", (), True),
+        ("What does the songbird convention say about habitats?", (), False),
+    ],
+)
+def test_names_and_references_that_resolve_to_nothing_are_kept_apart(
+    reader: QuestionReader, question: str, unknown: tuple[str, ...], refers_back: bool
+) -> None:
+    understood = reader.read(question)
+    assert not understood.parties
+    assert (understood.unknown_names, understood.refers_back) == (unknown, refers_back)
+
+
+def test_instruments_of_one_title_are_told_apart_by_place_and_date(tmp_path: Path) -> None:
+    from ingest.sources import treaty_index
+
+    index = tmp_path / "index.csv"
+    index.write_text(
+        "chapter_no,treaty_no,treaty_name,url\n"
+        '9,1,"Amendment to the Migratory Songbird Convention. London, 29 June 1990",\n'
+        '9,2,"Amendment to the Migratory Songbird Convention. Beijing, 3 December 1999",\n'
+        '9,3,"Migratory Songbird Convention. Lisbon, 12 March 1987",\n',
+        encoding="utf-8",
+    )
+    titles = {key: entry.title for key, entry in treaty_index(index).items()}
+    assert titles == {
+        "9-1": "Amendment to the Migratory Songbird Convention (London, 29 June 1990)",
+        "9-2": "Amendment to the Migratory Songbird Convention (Beijing, 3 December 1999)",
+        "9-3": "Migratory Songbird Convention",
+    }

@@ -34,7 +34,7 @@ def test_ask_returns_the_core_result_with_the_question(client: TestClient) -> No
     response = client.post("/api/ask", json={"question": QUESTION})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"question", "answer", "abstained", "citations", "resolved_question"}
+    assert set(data) == {"question", "answer", "abstained", "citations", "choices", "resolved_question"}
     assert data["citations"][0]["number"] == "4" and data["citations"][0]["kind"] == "declaration"
 
 
