@@ -288,6 +288,9 @@ class ExtractiveAnswerer:
         ]
         found = self.catalogue.within(content, [*pinned, *(r for r in found if r.id not in u.pinned)])
         found = [r for r in found if objects_to(r, u.objected_to)]
+        if u.places:
+            # A territory's question is answered only by records that speak of it.
+            found = [r for r in found if any(p.casefold() in r.text.casefold() for p in u.places)]
         if u.unknown_names and not scope.parties:
             # A name no party has ("Testland"): only the records that speak of it answer.
             speaking = {r.id for r in self.catalogue.mentioning(u.unknown_names)}
@@ -311,7 +314,7 @@ class ExtractiveAnswerer:
         candidates = [
             (r, q)
             for r, q in candidates
-            if q.relevance >= floor(u, scope, r, q, self.min_score) and _names_party_and_act(u, r, q)
+            if q.relevance >= self.floor(u, scope, r, q) and _names_party_and_act(u, r, q)
         ]
         # Unsure which of the party's treaties is meant: asked, never picked.
         unsure = scope.parties and not scope.treaties and len({r.treaty for r, _ in candidates}) != 1
@@ -365,6 +368,12 @@ class ExtractiveAnswerer:
             PLURAL_NOUN.search(u.question) and u.kinds and bool(scope.parties) and len(scope.treaties) == 1
         )
 
+    def floor(self, u: Understanding, scope: Scope, record: Record, quote: Quote) -> float:
+        """`floor`, knowing whether the record is its party's only statement on its treaty."""
+        held = self.catalogue.kinds_of(record.party, record.treaty)
+        sole = record.kind is not Kind.PASSAGE and sum(held[k] for k in CONTENT_KINDS) == 1
+        return floor(u, scope, record, quote, self.min_score, sole)
+
     def _nothing(self, u: Understanding, scope: Scope) -> str:
         if u.objected_to:
             treaty = f" for the {join(scope.treaties)}" if scope.treaties else ""
@@ -381,11 +390,14 @@ class ExtractiveAnswerer:
         return NO_ANSWER
 
 
-def floor(u: Understanding, scope: Scope, record: Record, quote: Quote, min_score: float) -> float:
+def floor(
+    u: Understanding, scope: Scope, record: Record, quote: Quote, min_score: float, sole: bool = False
+) -> float:
     """The relevance a record needs to answer: less when what it is is evidence too — a
     record of the party and treaty the question names, more so when it concerns the
-    article asked about, when it is the record the conversation points at, or when
-    nothing more than their records is asked for."""
+    article asked about, when it is the record the conversation points at, when it is
+    the party's `sole` statement on the treaty, or when nothing more than their records
+    is asked for."""
     if not (scope.parties and scope.treaties and scope.owns(record)):
         return min_score
     if record.kind is Kind.PASSAGE:
@@ -394,7 +406,7 @@ def floor(u: Understanding, scope: Scope, record: Record, quote: Quote, min_scor
         act = bool(u.status_facts) and _names_party_and_act(u, record, quote)
         speaks = (bool(set(kinds_named(quote.text)) & set(u.kinds)) or act) and not u.topic_terms
         return min_score - SPECIFIC_EASING if speaks else min_score
-    specific = bool(u.articles or not u.topic_terms or record.id in u.pinned)
+    specific = bool(u.articles or not u.topic_terms or record.id in u.pinned or sole)
     return min_score - (SPECIFIC_EASING if specific else NAMED_EASING)
 
 

@@ -150,7 +150,7 @@ class Assistant:
         if u.intent == "status" and not any(kinds[Kind.STATUS] for kinds in held):
             # No status table for it: what other sources (news) say about the dates is the next best.
             u = replace(u, intent="content")
-        elif u.intent == "content" and u.asks_date and u.parties and u.treaties and not u.kinds:
+        elif u.intent == "content" and u.asks_date and u.parties and u.treaties:
             # "When did X apply the convention to the ITU?": with nothing but a status row
             # for it, the date asked for is one of the status row's.
             status_only = not any(set(kinds) - {Kind.STATUS, Kind.CROSS_REFERENCE} for kinds in held)
@@ -199,9 +199,7 @@ class Assistant:
         plans = self._retrieve(u, filters, indexes, scorer.encode([u.question, u.topic or u.question])[0])
         answerer: Answerer = extractive
         if self.settings.answerer == "llm" and u.intent != "status":
-            answerer = LLMAnswerer(
-                self.chat_model, extractive, scorer, self.settings.min_score, self._model_lock
-            )
+            answerer = LLMAnswerer(self.chat_model, extractive, scorer, self._model_lock)
         for event in answerer.stream(u, plans):
             if isinstance(event, Answer) and u.without_records and not event.abstained:
                 event.answer += f" {not_held(u.without_records, u.treaties)}"

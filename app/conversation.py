@@ -121,9 +121,13 @@ _ORDINAL = re.compile(
     re.I,
 )
 _THAT_RECORD = re.compile(
-    r"\b(?:that|this)\s+(reservation|declaration|objection|understanding|communication|statement)\b", re.I
+    r"\b(?:that|this)\s+(?P<noun>reservation|declaration|objection|understanding|communication|statement)\b"
+    # "did anyone object to that?": to the statement just quoted.
+    r"|\bobject(?:s|ed|ing)?\s+to\s+(?P<it>that|this|it)\s*\?*\s*$",
+    re.I,
 )
-_ARTICLE_REFERENCE = re.compile(r"\b(?:that|this|the\s+same)\s+(?:article|provision|paragraph)\b", re.I)
+_THE_ONE = re.compile(r"\bthe\s+((?:[\w'-]+\s+){0,2}?[\w'-]+)\s+one\b", re.I)
+_ARTICLE_REFERENCE = re.compile(r"\b(?:that|this|the)(?:\s+same)?\s+(?:article|provision|paragraph)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(their|its)\b", re.I)
 _STATUS_VERB = re.compile(r"\b(?:ratif\w*|sign\w*|acced\w*|join\w*|accession|party)\b", re.I)
 
@@ -132,6 +136,7 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
     """The question as it would be asked on its own, given the conversation so far."""
     if not history:
         return Reading(question)
+    question = _one_named(question, history, reader)
     u = reader.read(question)
     if (u.treaties or u.absent_treaties) and (u.parties or u.absent_parties or u.intent == "list"):
         return Reading(question)  # names its own treaty and state (or asks across states): afresh
@@ -139,13 +144,22 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
     previous = _in_context(history, reader)
     if (ordinal := _ORDINAL.search(question)) and (reading := _cited(question, ordinal, last)):
         return reading
-    if (that := _THAT_RECORD.search(question)) and (record := _of_kind(last, that.group(1))):
-        return _pointing(question, that, record)
+    if (that := _THAT_RECORD.search(question)) and (record := _of_kind(last, that["noun"] or "statement")):
+        return _pointing(question, that.span("it") if that["it"] else that.span(), record)
     if not (previous.parties or previous.treaties):
         return Reading(question)  # nothing to carry over
     if _elliptical(question, reader):
         return Reading(_substituted(last.asked, previous, u, question, reader))
     return Reading(_completed(question, u, previous))
+
+
+def _one_named(question: str, history: Sequence[Turn], reader: QuestionReader) -> str:
+    """ "Back to the UN one": the one treaty of the conversation those words fit, by name."""
+    if not (one := _THE_ONE.search(question)):
+        return question
+    earlier = dict.fromkeys(t for turn in history for t in reader.read(turn.asked).treaties)
+    fits = reader.treaties.among(one.group(1), earlier)
+    return question[: one.start()] + f"the {fits[0]}" + question[one.end() :] if len(fits) == 1 else question
 
 
 def _in_context(history: Sequence[Turn], reader: QuestionReader) -> Understanding:
@@ -179,7 +193,7 @@ def _cited(question: str, ordinal: re.Match[str], last: Turn) -> Reading | None:
     index = len(cited) - 1 if word == "last" else _ORDINALS[word]
     if not 0 <= index < len(cited):
         return None
-    return _pointing(question, ordinal, cited[index])
+    return _pointing(question, ordinal.span(), cited[index])
 
 
 def _of_kind(last: Turn, noun: str) -> CitedRecord | None:
@@ -191,14 +205,15 @@ def _of_kind(last: Turn, noun: str) -> CitedRecord | None:
     return next((c for c in last.citations if c.kind in kinds), None)
 
 
-def _pointing(question: str, reference: re.Match[str], record: CitedRecord) -> Reading:
+def _pointing(question: str, reference: tuple[int, int], record: CitedRecord) -> Reading:
     """The question with the record it points at named in place of the reference."""
     name = _record_name(record)
-    rest = (question[: reference.start()] + question[reference.end() :]).strip(" ?.")
+    start, end = reference
+    rest = (question[:start] + question[end:]).strip(" ?.")
     if not _CUES.sub(" ", rest).split():
         text = f"What does {name} say?"
     else:
-        text = question[: reference.start()] + name + question[reference.end() :]
+        text = question[:start] + name + question[end:]
     return Reading(text, (record.record_id,) if record.record_id else ())
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
-from app.answer import Answerer, Draft, describe, final, floor
+from app.answer import Draft, ExtractiveAnswerer, describe, final
 from app.catalogue import article_matches_any
 from app.config import Settings
 from app.errors import ConfigError
@@ -60,14 +60,14 @@ class LLMAnswerer:
     def __init__(
         self,
         chat_model: Any,
-        fallback: Answerer,
+        fallback: ExtractiveAnswerer,
         scorer: QuoteScorer,
-        min_score: float,
         lock: AbstractContextManager[Any],
     ) -> None:
         self.chat_model = chat_model
-        self.fallback = fallback  # answers when the reply cannot be used
-        self.scorer, self.min_score = scorer, min_score
+        # Answers when the reply cannot be used; its relevance floor picks the context too.
+        self.fallback = fallback
+        self.scorer = scorer
         self.lock = lock  # an in-process model answers one question at a time
 
     def stream(self, u: Understanding, plans: list[Plan]) -> Iterator[str | Answer]:
@@ -102,7 +102,7 @@ class LLMAnswerer:
                 if record.kind is Kind.CROSS_REFERENCE or record.id in relevant or not scope.owns(record):
                     continue
                 quote = self.scorer.quote(asked, record)
-                if quote.relevance >= floor(u, scope, record, quote, self.min_score):
+                if quote.relevance >= self.fallback.floor(u, scope, record, quote):
                     relevant[record.id] = record
         return list(relevant.values())[:CONTEXT_RECORDS]
 

@@ -289,6 +289,18 @@ class TreatyNames:
         kept = [w for w in words if not {w, w.removesuffix("s")} & _GENERIC and not _YEAR.match(w)]
         return stem(kept)
 
+    def among(self, words: str, titles: Iterable[str]) -> list[str]:
+        """Of `titles`, those with all of `words` (word forms and stems allowed), generic
+        ones included: "the UN one" of two cybercrime conventions is the United Nations'."""
+        from app.lexical import stem
+
+        def bag(text: str) -> set[str]:
+            expanded = " ".join(self.word_forms.get(w.lower(), w.lower()) for w in _WORD.findall(text))
+            return set(stem(expanded.split()))
+
+        wanted = bag(words)
+        return [t for t in titles if wanted and wanted <= bag(t)]
+
     @staticmethod
     def _head(title: str) -> str | None:
         return next((w.removesuffix("s") for w in re.findall(r"[a-z]+", title.lower()) if _is_head(w)), None)
@@ -356,7 +368,10 @@ class TreatyNames:
         fitting no title, when it names a treaty the corpus does not hold; None when it
         is no name ("the Convention") or only repeats an exact name."""
         outer: Span = (tokens[first].start, tokens[last].end)
-        context = question[: outer[0]] + " " + question[outer[1] :]
+        # The rest of the question, with the titles of the names in it ("the cedaw
+        # committee ... under the optional protocol": CEDAW's protocol).
+        elsewhere = [min(named[s], key=len).lstrip("!") for s in named if not overlaps(s, [outer])]
+        context = " ".join([question[: outer[0]], question[outer[1] :], *elsewhere])
         years = _years(question[outer[0] : outer[1]])  # a year given holds for every reading
         for end in range(last, head - 1, -1):
             span = (tokens[first].start, tokens[end].end)

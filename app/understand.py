@@ -278,8 +278,12 @@ class QuestionReader:
         present: list[tuple[Span, tuple[str, ...]]] = []
         absent: list[str] = []
         objected_to: list[str] = []
+        treaty_starts = {start for start, _ in taken}
         for span, _, targets in self.parties.find(question, taken):
-            if _OBJECTED_TO.search(question[: span[0]]):
+            owner = re.match(r"['’]s\s+", question[span[1] :])
+            if owner and span[1] + owner.end() in treaty_starts:
+                taken.remove(span)  # "the Council of Europe's Budapest Convention": whose treaty it is
+            elif _OBJECTED_TO.search(question[: span[0]]):
                 taken.remove(span)
                 objected_to += [t for t in targets if not t.startswith("!")]
             elif all(t.startswith("!") for t in targets):
