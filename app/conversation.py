@@ -144,8 +144,15 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
     previous = _in_context(history, reader)
     if (ordinal := _ORDINAL.search(question)) and (reading := _cited(question, ordinal, last)):
         return reading
-    if (that := _THAT_RECORD.search(question)) and (record := _of_kind(last, that["noun"] or "statement")):
-        return _pointing(question, that.span("it") if that["it"] else that.span(), record)
+    if that := _THAT_RECORD.search(question):
+        reference = that.span("it") if that["it"] else that.span()
+        if record := _of_kind(last, that["noun"] or "statement"):
+            return _pointing(question, reference, record)
+        if that["it"] and previous.parties:
+            # Nothing was quoted: objections to what the state of the conversation said.
+            said = f"{possessive(previous.parties[0])} statements"
+            question = f"{question[: reference[0]]}{said}{question[reference[1] :]}"
+            u = reader.read(question)
     if not (previous.parties or previous.treaties):
         return Reading(question)  # nothing to carry over
     if _elliptical(question, reader):
@@ -274,7 +281,8 @@ def _completed(question: str, u: Understanding, previous: Understanding) -> str:
     it?"): pronouns replaced by the state and treaty of the conversation, and what is
     still missing added in brackets."""
     text = question
-    party = previous.parties[0] if previous.parties and not (u.parties or u.absent_parties) else None
+    named_party = u.parties or u.absent_parties or u.objected_to
+    party = previous.parties[0] if previous.parties and not named_party else None
     # A treaty the follow-up names stands, even one the corpus does not hold.
     named = u.treaties or u.absent_treaties
     treaty = previous.treaties[0] if len(previous.treaties) == 1 and not named else None

@@ -249,6 +249,7 @@ class TreatyNames:
         self.years = {t: set(re.findall(r"\b(?:1[6-9]|20)\d\d\b", f"{t} {titles[t] or ''}")) for t in titles}
         self.subsidiary = {t: self._head(t) in _SUBSIDIARY for t in self.titles}
         self.gazetteer = Gazetteer(words=words)
+        self.aliases: dict[str, list[str]] = {}  # title -> the names aliases.toml gives it
         known = set(self.titles)
         for title in self.titles:
             self.gazetteer.add(title, (title,))
@@ -277,6 +278,8 @@ class TreatyNames:
             target = spelt if len(spelt) == 1 else (f"!{title}",)
             for alias in [title, *aliases]:
                 self.gazetteer.add(alias, target)
+            if len(spelt) == 1:
+                self.aliases.setdefault(spelt[0], []).extend(aliases)
 
     def _stems(self, text: str) -> list[str]:
         from app.lexical import stem
@@ -290,8 +293,9 @@ class TreatyNames:
         return stem(kept)
 
     def among(self, words: str, titles: Iterable[str]) -> list[str]:
-        """Of `titles`, those with all of `words` (word forms and stems allowed), generic
-        ones included: "the UN one" of two cybercrime conventions is the United Nations'."""
+        """Of `titles`, those with all of `words` in the title or one of its aliases (word
+        forms and stems allowed, generic words included): "the UN one" of two cybercrime
+        conventions is the United Nations', "the Council of Europe one" the other."""
         from app.lexical import stem
 
         def bag(text: str) -> set[str]:
@@ -299,7 +303,7 @@ class TreatyNames:
             return set(stem(expanded.split()))
 
         wanted = bag(words)
-        return [t for t in titles if wanted and wanted <= bag(t)]
+        return [t for t in titles if wanted and any(wanted <= bag(n) for n in [t, *self.aliases.get(t, [])])]
 
     @staticmethod
     def _head(title: str) -> str | None:
@@ -341,6 +345,12 @@ class TreatyNames:
                 continue
             first, last = self._phrase(tokens, i)
             mention = self._resolve_phrase(question, tokens, first, i, last, named)
+            # "Europe's cybercrime convention": a possessive that leaves the name unresolved is its owner.
+            owner = max(
+                (j + 1 for j in range(first, i) if tokens[j].word.endswith(("'s", "’s"))), default=None
+            )
+            if owner is not None and (mention is None or not mention.titles):
+                mention = self._resolve_phrase(question, tokens, owner, i, last, named) or mention
             if mention is None:
                 continue
             # Of two readings that overlap ("IMO Convention", "IMO Convention amendments"), the longer.
