@@ -20,7 +20,7 @@ from app.answer import Answerer, ExtractiveAnswerer, abstain, final
 from app.catalogue import Catalogue, Scope
 from app.config import Settings
 from app.conversation import Reading, Turn, check_history, standalone
-from app.coverage import MAX_TREATIES, not_held, refusal
+from app.coverage import MAX_TREATIES, filtered, not_held, refusal
 from app.errors import QuestionError, StoreError, TreatyQAError
 from app.indexes import Indexes, Plan
 from app.llm import LLMAnswerer, chat_model
@@ -137,10 +137,20 @@ class Assistant:
         indexes = indexes or self.indexes
         _check_filters(filters, indexes.catalogue)
         u = indexes.reader.read(question)
+        # Names the question gives that a filter replaces are said in the answer, not dropped silently.
+        replaced = [
+            *(n for n in (*u.parties, *u.absent_parties) if filters.parties and n not in filters.parties),
+            *(
+                f"the {t}"
+                for t in (*u.treaties, *u.absent_treaties)
+                if filters.treaties and t not in filters.treaties
+            ),
+        ]
         if filters.parties:
             u = replace(u, parties=filters.parties, party_groups=(), absent_parties=())
         if filters.treaties:
             u = replace(u, treaties=filters.treaties, absent_treaties=(), treaty_choices=())
+        u = replace(u, filtered_out=tuple(replaced))
         if filters.kinds:
             u = replace(
                 u, kinds=filters.kinds, intent="status" if filters.kinds == (Kind.STATUS,) else u.intent
@@ -203,6 +213,10 @@ class Assistant:
         for event in answerer.stream(u, plans):
             if isinstance(event, Answer) and u.without_records and not event.abstained:
                 event.answer += f" {not_held(u.without_records, u.treaties)}"
+            if isinstance(event, Answer) and u.filtered_out:
+                event.answer += (
+                    f" {filtered(u.filtered_out, (*u.parties, *(f'the {t}' for t in u.treaties)))}"
+                )
             if isinstance(event, Answer):
                 # Plans interleaved by rank: each plan's best record first.
                 event.retrieved = list(

@@ -57,6 +57,11 @@ def not_held(parties: Iterable[str], treaties: Iterable[str]) -> str:
     return f"(The corpus has no records of {join(parties)} for the {join(treaties)}.)"
 
 
+def filtered(named: Iterable[str], kept: Iterable[str]) -> str:
+    """'(Answered for Azerbaijan, as filtered; the question named France.)'."""
+    return f"(Answered for {join(kept)}, as filtered; the question named {join(named)}.)"
+
+
 def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
     """Why the corpus cannot answer, when that is clear before searching; else None."""
     if message := too_many_treaties(u):

@@ -76,6 +76,7 @@ class Understanding:
     objected_to: tuple[str, ...] = ()
     # States named beside others that have no records for the treaties named: said in the answer.
     without_records: tuple[str, ...] = ()
+    filtered_out: tuple[str, ...] = ()  # names the question gave that explicit filters replaced ("the X")
 
     @property
     def ambiguous_treaty(self) -> bool:

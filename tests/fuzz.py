@@ -43,10 +43,11 @@ def _pdf(text: str) -> bytes:
 
 def generate(directory: Path, seed: int = SEED, big_mb: int = 20) -> dict[str, list[Path]]:
     """Write the files; returns them by what an ingest must do with them: "valid" (all
-    their records arrive) and "awkward" (records, or a reason in the report)."""
+    their records arrive), "awkward" (records, or a reason in the report) and "failing"
+    (unreadable: empty, random bytes, truncated PDFs; each fails with its reason)."""
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
-    files: dict[str, list[Path]] = {"valid": [], "awkward": []}
+    files: dict[str, list[Path]] = {"valid": [], "awkward": [], "failing": []}
 
     def write(name: str, data: bytes | str, kind: str = "awkward") -> None:
         path = directory / name
@@ -60,13 +61,18 @@ def generate(directory: Path, seed: int = SEED, big_mb: int = 20) -> dict[str, l
     for i in range(10):
         write(f"valid/untc/declarations/99-{i}.txt", VALID_UNTC.format(n=rng.randint(1, 40), m=2), "valid")
     for i in range(15):
-        write(f"empty/empty-{i:02d}.{rng.choice(['txt', 'html', 'csv', 'pdf'])}", b"" if i % 2 else b" \n\t ")
+        write(
+            f"empty/empty-{i:02d}.{rng.choice(['txt', 'html', 'csv', 'pdf'])}",
+            b"" if i % 2 else b" \n\t ",
+            "failing",
+        )
     for i in range(30):
         ext = rng.choice(["txt", "html", "csv", "md", "pdf"])
-        write(f"binary/random-{i:02d}.{ext}", bytes(rng.getrandbits(8) for _ in range(rng.randint(10, 5000))))
+        data = bytes(rng.getrandbits(8) for _ in range(rng.randint(10, 5000)))
+        write(f"binary/random-{i:02d}.{ext}", data, "failing")
     pdf = _pdf(_paragraphs(rng, 3))
     for i in range(15):
-        write(f"pdf/truncated-{i:02d}.pdf", pdf[: rng.randint(10, len(pdf) - 1)])
+        write(f"pdf/truncated-{i:02d}.pdf", pdf[: rng.randint(10, len(pdf) - 1)], "failing")
     for i in range(5):
         write(f"pdf/whole-{i:02d}.pdf", _pdf(_paragraphs(rng, 2)))
     for i in range(15):

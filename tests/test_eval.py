@@ -102,14 +102,16 @@ def test_the_baseline_runs_side_by_side_on_the_same_questions(assistant: Assista
     settings = assistant.settings
 
     def make() -> Baseline:
-        return Baseline(settings.corpus_dir / "seeds", tmp_path, settings.embedding_model)
+        return Baseline(settings.corpus_dir, tmp_path, settings.embedding_model)
 
     result = runner.run(items, assistant, make, skip_missing=True)
     treatyqa, baseline = (s.summary() for s in result.systems)
     assert baseline["questions"] == treatyqa["questions"] == len(items)
-    assert baseline["recall@10"] is not None and baseline["key_facts"] is not None
+    # The baseline never declines, and finds the seed records it has the files of.
+    assert (baseline["false_declines"], baseline["correct_declines"]) == (0.0, 0.0), baseline
+    assert baseline["recall@10"] >= 0.8 and treatyqa["recall@10"] >= baseline["recall@10"], baseline
     cited = {source for o in result.systems[1].outcomes for source in o.cited}
-    assert cited <= {"000_2962096e9e713ff3.txt", "001_6352ffd1b309921d.txt"}  # files, not records
+    assert cited and all((settings.corpus_dir / source).is_file() for source in cited)  # files, not records
     assert "| metric | treatyqa | baseline |" in report.markdown(result)
 
 

@@ -29,7 +29,8 @@ def test_every_file_yields_records_or_a_reason_and_a_second_ingest_changes_nothi
     assert set(by_source) == {source_key(f, corpus) for f in discover([corpus])}
     silent = [f.source for f in report.files if not f.records and not f.error and not f.notes]
     assert not silent
-    assert report.failed  # the binary and truncated files, each with its reason
+    # Exactly the unreadable files (empty, random bytes, truncated PDFs), each with its reason.
+    assert {f.source for f in report.failed} == {source_key(f, corpus) for f in files["failing"]}
     assert all(f.error and str(corpus) not in f.error for f in report.failed)  # the path is printed once
     stored = {rid for ids in assistant.store.fingerprints_by_source().values() for rid in ids}
     for path in files["valid"]:

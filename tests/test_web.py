@@ -245,9 +245,13 @@ def test_html_in_documents_is_shown_as_text_and_never_run(browser: Browser, dire
     assert page.locator(".tq-card img").count() == 0 and page.locator(".tq-card script").count() == 0
 
 
-def test_a_question_with_html_is_shown_as_text(browser: Browser, direct: Server) -> None:
+def test_html_in_a_question_is_never_run(browser: Browser, direct: Server) -> None:
     ask(browser, direct, "<img src=x onerror=\"document.title='XSS-Q'\"> What did Azerbaijan declare?")
-    assert "XSS" not in browser.page.title()
+    page = browser.page
+    # The question is shown (Gradio's sanitizer keeps the image, not its handler) and nothing ran.
+    assert page.get_by_text("What did Azerbaijan declare?", exact=False).count() >= 1
+    assert page.locator("[onerror]").count() == 0
+    assert "XSS" not in page.title()
 
 
 def test_a_question_the_sources_do_not_answer_says_so(browser: Browser, direct: Server) -> None:
