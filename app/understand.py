@@ -109,8 +109,9 @@ def _state_code(name: str, states: dict[str, list[str]]) -> str | None:
     return None
 
 
-# The act itself is asked about ("When did X ratify", "Has X signed", "Is X a party"), not
-# something done at the time ("Did X keep the death penalty when it joined?").
+# A date is asked for ("When did X ratify", "on what date ..."). A yes/no question is about
+# status only when it asks nothing else ("Has X signed?", not "Did X keep the death penalty
+# when it joined?").
 _ASKS_DATE = re.compile(
     r"^\W*(?:since\s+)?(?:when|on\s+what\s+date|in\s+what\s+year|what\s+year|which\s+year|what\s+date)\b",
     re.I,
