@@ -250,6 +250,7 @@ class TreatyNames:
         self.subsidiary = {t: self._head(t) in _SUBSIDIARY for t in self.titles}
         self.gazetteer = Gazetteer(words=words)
         self.aliases: dict[str, list[str]] = {}  # title -> the names aliases.toml gives it
+        self.absent: dict[str, set[str]] = {}  # title -> its stems, of the treaties below the corpus lacks
         known = set(self.titles)
         for title in self.titles:
             self.gazetteer.add(title, (title,))
@@ -280,6 +281,14 @@ class TreatyNames:
                 self.gazetteer.add(alias, target)
             if len(spelt) == 1:
                 self.aliases.setdefault(spelt[0], []).extend(aliases)
+        # Treaties the data knows and the corpus does not hold: a name that fits one of them
+        # as well as any title held names it ("the diplomatic relations convention" on a
+        # store without the Vienna Convention is not the Protected Persons Convention).
+        self.absent = {  # (resolving the aliases above needed it empty)
+            title: set(self._stems(title))
+            for title in data.treaties
+            if title not in known and len(self.resolve(title)) != 1
+        }
 
     def _stems(self, text: str) -> list[str]:
         from app.lexical import stem
@@ -291,6 +300,19 @@ class TreatyNames:
                 words += self.word_forms.get(word, word).split()
         kept = [w for w in words if not {w, w.removesuffix("s")} & _GENERIC and not _YEAR.match(w)]
         return stem(kept)
+
+    def _absent_fit(self, phrase: str, beat: float = 0.0) -> str | None:
+        """The treaty the data knows and the corpus lacks that the phrase fits best (most
+        of its words in the title), if it fits one better than `beat`."""
+        asked = set(self._stems(phrase))
+        unknown = math.log(len(self.titles) + 1)
+        least = 0.6 * sum(self.idf.get(s, unknown) for s in asked)
+        fits = [
+            (score, title)
+            for title, stems in self.absent.items()
+            if (score := sum(self.idf.get(s, unknown) for s in asked & stems)) > beat and score >= least
+        ]
+        return max(fits)[1] if fits else None
 
     def among(self, words: str, titles: Iterable[str]) -> list[str]:
         """Of `titles`, those with all of `words` in the title or one of its aliases (word
@@ -401,6 +423,8 @@ class TreatyNames:
                 return TreatyMention(span, question[span[0] : span[1]], found)
         if any(named[s] for s in named if overlaps(s, [outer])):
             return None  # the exact name inside stands; the other words add nothing known
+        if absent := self._absent_fit(question[outer[0] : outer[1]]):
+            return TreatyMention(outer, absent, ())  # a treaty the corpus lacks, by its title
         # Named but not held: report the name as far as it looks like one. "the Convention
         # to its islands" names no treaty: only the head word looks like a name.
         end = max(
@@ -513,6 +537,8 @@ class TreatyNames:
         if not scored:
             return ()
         best = max(s for s, *_ in scored)
+        if not years and self._absent_fit(phrase, beat=best):
+            return ()  # a lacking treaty fits the words better (with a year given, the year decides)
         top = [c for c in scored if c[0] >= best - 1e-9]
         hint = max(h for _, h, *_ in top)
         top = [c for c in top if c[1] >= hint - 1e-9]

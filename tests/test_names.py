@@ -214,3 +214,17 @@ def test_instruments_of_one_title_are_told_apart_by_place_and_date(tmp_path: Pat
         "9-2": "Amendment to the Migratory Songbird Convention (Beijing, 3 December 1999)",
         "9-3": "Migratory Songbird Convention",
     }
+
+
+def test_a_near_namesake_is_not_taken_for_a_known_treaty_the_corpus_lacks(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE, corpus)
+    bonn = "Convention on the Conservation of Migratory Species of Wild Animals"
+    (corpus / "aliases.toml").write_text(f'[treaties]\n"{bonn}" = ["Bonn Convention"]\n', encoding="utf-8")
+    reader = QuestionReader(catalogue(corpus), load_names(corpus))
+    # The songbird convention shares "conservation" and "migratory"; the words fit the other better.
+    understood = reader.read("What did Chile reserve under the migratory species convention?")
+    assert (understood.treaties, understood.absent_treaties) == ((), (bonn,))
+    assert reader.read("What did Chile reserve under the migratory songbirds convention?").treaties == (
+        SONGBIRDS,
+    )
