@@ -175,7 +175,7 @@ class QuestionReader:
             code = _state_code(party, names.states)
             if code:
                 by_code.setdefault(code, []).append(party)
-            for variant in _spellings(party):
+            for variant in _spellings(party, set(catalogue.parties)):
                 self.parties.add(variant, (party,))
         names_by_code = {code: list(aliases) for code, aliases in names.states.items()}
         for code, people in names.people().items():
@@ -319,12 +319,12 @@ class QuestionReader:
         )
 
 
-def _spellings(party: str) -> set[str]:
+def _spellings(party: str, parties: set[str]) -> set[str]:
     """How people write a party's name: 'Bolivia' for 'Bolivia (Plurinational State of)',
     'St Lucia' and 'Saint Lucia' for 'St. Lucia', 'St Vincent' for 'St. Vincent and the
-    Grenadines'."""
+    Grenadines' (not 'Serbia' for 'Serbia and Montenegro', where Serbia is a party too)."""
     names = {party, re.sub(r"\s*\(.*\)$", "", party)}
-    names |= {n.split(" and ")[0] for n in names if " and " in n}
+    names |= {first for n in names if " and " in n and (first := n.split(" and ")[0]) not in parties}
     return names | {re.sub(r"^St\.\s", prefix, n) for n in names for prefix in ("St ", "Saint ")}
 
 
