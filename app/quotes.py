@@ -94,7 +94,7 @@ class QuoteScorer:
         on_article = np.array([_article_fit(asked.articles, arts) for arts in regions])
         scores = vectors[2:] @ vectors[0] + 0.5 * overlap + 0.3 * on_article
         best = int(np.argmax(scores))
-        first, last = _segment(texts, regions, best)
+        first, last = _with_articles(*_segment(texts, regions, best), texts, regions, asked.articles)
         content = [i for i, t in enumerate(texts) if not _is_heading(t)] or list(range(len(texts)))
         in_record = _share(asked_stems, set().union(*sentence_stems))
         relevance = float(np.max(vectors[2:][content] @ vectors[1])) + 0.5 * in_record
@@ -175,6 +175,29 @@ def _segment(texts: list[str], regions: list[tuple[str, ...]], best: int) -> tup
             break
         last += 1
         length += len(nxt.split())
+    return first, last
+
+
+def _with_articles(
+    first: int, last: int, texts: list[str], regions: list[tuple[str, ...]], asked: tuple[str, ...]
+) -> tuple[int, int]:
+    """The quote grown by the neighbouring sentences about another of the articles asked
+    ("concerning articles 9 and 15": both), while it stays short enough to quote."""
+    length = sum(len(t.split()) for t in texts[first : last + 1])
+    covered = {a for a in asked if any(_article_fit((a,), regions[i]) for i in range(first, last + 1))}
+    while len(covered) < len(asked):
+        grow = [
+            i
+            for i in (first - 1, last + 1)
+            if 0 <= i < len(texts)
+            and {a for a in asked if _article_fit((a,), regions[i])} - covered
+            and length + len(texts[i].split()) <= MAX_QUOTE_WORDS
+        ]
+        if not grow:
+            break
+        i = grow[-1]  # what follows first: the record's own order
+        covered |= {a for a in asked if _article_fit((a,), regions[i])}
+        first, last, length = min(first, i), max(last, i), length + len(texts[i].split())
     return first, last
 
 

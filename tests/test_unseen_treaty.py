@@ -229,3 +229,11 @@ def test_a_follow_up_naming_a_treaty_the_corpus_lacks_is_declined(unseen: Assist
     history = replayed(unseen, [Turn(question="What did Chile reserve under the songbird convention?")])
     answer = unseen.ask("And under the Whaling Convention?", history=history)
     assert answer.abstained and not answer.citations, answer.answer
+
+
+def test_a_question_about_two_articles_quotes_what_the_record_says_of_each(unseen: Assistant) -> None:
+    answer = unseen.ask("What did Ghana say about articles 12 and 17(2) of the songbird convention?")
+    (citation,) = answer.citations
+    assert citation.party == "Ghana" and quotes_are_verbatim(answer)
+    assert "Ministry of Lands" in citation.quote and "accepts arbitration only" in citation.quote
+    assert "ringing stations" not in citation.quote and "budget" not in citation.quote
