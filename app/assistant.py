@@ -195,6 +195,8 @@ class Assistant:
 
     def _answers(self, reading: Reading, filters: Scope, indexes: Indexes) -> Iterator[str | Answer]:
         u = replace(self.understand(reading.question, filters, indexes), pinned=reading.pinned)
+        if reading.like:
+            u = indexes.reader.about(u, reading.like, reading.like_articles)
         if message := refusal(u, indexes.catalogue):
             yield abstain(message)
             return

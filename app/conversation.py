@@ -32,6 +32,7 @@ from app.understand import (
 )
 from ingest.kinds import NOUNS, STATEMENT_KINDS, plural
 from ingest.records import Kind
+from ingest.text import extract_articles
 
 
 class CitedRecord(BaseModel):
@@ -45,6 +46,7 @@ class CitedRecord(BaseModel):
     treaty: str | None = None
     kind: str | None = None
     number: str | None = None
+    quote: str = ""  # what the answer quoted of it: "the same" means like this
 
 
 class Turn(BaseModel):
@@ -81,6 +83,9 @@ class Reading:
 
     question: str
     pinned: tuple[str, ...] = ()  # IDs of cited records the question refers to ("the second one")
+    # What "the same" or "something similar" means: the words the previous answer quoted.
+    like: str = ""
+    like_articles: tuple[str, ...] = ()  # the articles it concerns, while the treaty is the same
 
 
 def _size(history: Sequence[Turn]) -> int:
@@ -126,6 +131,10 @@ _THAT_RECORD = re.compile(
     r"|\bobject(?:s|ed|ing)?\s+to\s+(?P<it>that|this|it)\s*\?*\s*$",
     re.I,
 )
+_NTH_STATE = re.compile(
+    rf"\b(?:the\s+)?({'|'.join(_ORDINALS)}|last)\s+(?:country|state|government|party)\b", re.I
+)
+_SIMILAR = re.compile(r"\b(?:the\s+same|similar(?:ly)?|likewise|a\s+like\s+\w+)\b", re.I)
 _THE_ONE = re.compile(r"\bthe\s+((?:[\w'-]+\s+){0,2}?[\w'-]+)\s+one\b", re.I)
 _ARTICLE_REFERENCE = re.compile(r"\b(?:that|this|the)(?:\s+same)?\s+(?:article|provision|paragraph)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(their|its)\b", re.I)
@@ -136,7 +145,7 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
     """The question as it would be asked on its own, given the conversation so far."""
     if not history:
         return Reading(question)
-    question = _one_named(question, history, reader)
+    question = _nth_state(_one_named(question, history, reader), history, reader)
     u = reader.read(question)
     if (u.treaties or u.absent_treaties) and (u.parties or u.absent_parties or u.intent == "list"):
         return Reading(question)  # names its own treaty and state (or asks across states): afresh
@@ -157,7 +166,20 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
         return Reading(question)  # nothing to carry over
     if _elliptical(question, reader):
         return Reading(_substituted(last.asked, previous, u, question, reader))
-    return Reading(_completed(question, u, previous))
+    # "Did Malta say the same?", "something similar about the protocol": like what was quoted.
+    like = last.citations[0].quote if _SIMILAR.search(question) and last.citations else ""
+    # Articles belong to their treaty: "something similar about the protocol" keeps none.
+    articles = () if u.treaties or u.absent_treaties else extract_articles(like)
+    return Reading(_completed(question, u, previous), like=like, like_articles=articles)
+
+
+def _nth_state(question: str, history: Sequence[Turn], reader: QuestionReader) -> str:
+    """ "Going back to the first country": the state of the conversation named first."""
+    if not (nth := _NTH_STATE.search(question)):
+        return question
+    named = list(dict.fromkeys(p for turn in history for p in reader.read(turn.asked).parties))
+    index = len(named) - 1 if nth.group(1).lower() == "last" else _ORDINALS[nth.group(1).lower()]
+    return question[: nth.start()] + named[index] + question[nth.end() :] if index < len(named) else question
 
 
 def _one_named(question: str, history: Sequence[Turn], reader: QuestionReader) -> str:

@@ -4,7 +4,7 @@ is about, and whether it asks for content, status dates or a list of states."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from app.catalogue import Catalogue, Scope
@@ -113,7 +113,8 @@ def _state_code(name: str, states: dict[str, list[str]]) -> str | None:
 # status only when it asks nothing else ("Has X signed?", not "Did X keep the death penalty
 # when it joined?").
 _ASKS_DATE = re.compile(
-    r"^\W*(?:since\s+)?(?:when|on\s+what\s+date|in\s+what\s+year|what\s+year|which\s+year|what\s+date)\b",
+    r"(?:^|[:;]\s*)\W*(?:since\s+)?(?:when|on\s+what\s+date|in\s+what\s+year|what\s+year|which\s+year"
+    r"|what\s+date)\b",
     re.I,
 )
 # References to a state or treaty named earlier: "when did they ratify it?", "this treaty".
@@ -259,6 +260,11 @@ class QuestionReader:
             without_records=named.without_records,
             refers_back=any(p.search(topic) for p in _REFERENCES),
         )
+
+    def about(self, u: Understanding, text: str, articles: tuple[str, ...] = ()) -> Understanding:
+        """The question asking about `text` ("the same", "something similar": what the
+        previous answer quoted) as its topic, and about `articles` if it names none."""
+        return replace(u, topic=text, topic_terms=_terms(text), articles=u.articles or articles)
 
     def mentions(self, text: str) -> Mentions:
         """Where the text names states, treaties, articles and kinds of record, as written."""

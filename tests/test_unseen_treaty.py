@@ -237,3 +237,29 @@ def test_a_question_about_two_articles_quotes_what_the_record_says_of_each(unsee
     assert citation.party == "Ghana" and quotes_are_verbatim(answer)
     assert "Ministry of Lands" in citation.quote and "accepts arbitration only" in citation.quote
     assert "ringing stations" not in citation.quote and "budget" not in citation.quote
+
+
+def test_the_same_asked_of_another_state_is_what_the_last_answer_quoted(unseen: Assistant) -> None:
+    from app.conversation import Turn
+    from evals.runner import replayed
+
+    history = replayed(unseen, [Turn(question="What did Chile reserve about arbitration under the ccms?")])
+    assert history[-1].citations[0].number == "3"
+    answer = unseen.ask("did Ghana say the same?", history=history)
+    assert {(c.party, c.kind) for c in answer.citations} == {("Ghana", "reservation")}, answer.answer
+    assert "accepts arbitration only" in answer.citations[0].quote
+
+
+def test_the_first_country_of_a_conversation_is_the_state_it_named_first(unseen: Assistant) -> None:
+    from app.conversation import Turn
+    from evals.runner import replayed
+
+    history = replayed(
+        unseen,
+        [
+            Turn(question="What did Kenya declare under the songbird convention?"),
+            Turn(question="And Portugal?"),
+        ],
+    )
+    answer = unseen.ask("going back to the first country: which body did it designate?", history=history)
+    assert cited(answer) == {("Kenya", SONGBIRDS, "declaration")}, answer.answer
