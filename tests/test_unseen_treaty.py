@@ -12,7 +12,9 @@ import pytest
 
 from app.assistant import Assistant
 from app.config import Settings
+from app.conversation import Turn
 from app.results import Answer
+from evals.runner import replayed
 
 FIXTURE = Path(__file__).parent / "fixtures" / "unseen"
 SONGBIRDS = "Convention on the Conservation of Migratory Songbirds"
@@ -35,6 +37,11 @@ def unseen(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 def cited(answer: Answer) -> set[tuple[str | None, str | None, str]]:
     return {(c.party, c.treaty, c.kind) for c in answer.citations}
+
+
+def conversation(assistant: Assistant, *questions: str) -> list[Turn]:
+    """The turns of a conversation of these questions, each asked after the ones before."""
+    return replayed(assistant, [Turn(question=q) for q in questions])
 
 
 def quotes_are_verbatim(answer: Answer) -> bool:
@@ -207,26 +214,14 @@ def test_a_yes_no_status_question_gets_its_yes_first(unseen: Assistant) -> None:
 
 
 def test_a_follow_up_keeps_the_treaty_of_an_earlier_turn_that_named_it(unseen: Assistant) -> None:
-    from app.conversation import Turn
-    from evals.runner import replayed
-
-    history = replayed(
-        unseen,
-        [
-            Turn(question="What did Kenya declare under the songbird convention?"),
-            Turn(question="Which body?"),
-        ],
-    )
+    history = conversation(unseen, "What did Kenya declare under the songbird convention?", "Which body?")
     answer = unseen.ask("When did they ratify it?", history=history)
     assert cited(answer) == {("Kenya", SONGBIRDS, "status")}
     assert "9 November 1991" in answer.answer
 
 
 def test_a_follow_up_naming_a_treaty_the_corpus_lacks_is_declined(unseen: Assistant) -> None:
-    from app.conversation import Turn
-    from evals.runner import replayed
-
-    history = replayed(unseen, [Turn(question="What did Chile reserve under the songbird convention?")])
+    history = conversation(unseen, "What did Chile reserve under the songbird convention?")
     answer = unseen.ask("And under the Whaling Convention?", history=history)
     assert answer.abstained and not answer.citations, answer.answer
 
@@ -240,10 +235,7 @@ def test_a_question_about_two_articles_quotes_what_the_record_says_of_each(unsee
 
 
 def test_the_same_asked_of_another_state_is_what_the_last_answer_quoted(unseen: Assistant) -> None:
-    from app.conversation import Turn
-    from evals.runner import replayed
-
-    history = replayed(unseen, [Turn(question="What did Chile reserve about arbitration under the ccms?")])
+    history = conversation(unseen, "What did Chile reserve about arbitration under the ccms?")
     assert history[-1].citations[0].number == "3"
     answer = unseen.ask("did Ghana say the same?", history=history)
     assert {(c.party, c.kind) for c in answer.citations} == {("Ghana", "reservation")}, answer.answer
@@ -251,15 +243,6 @@ def test_the_same_asked_of_another_state_is_what_the_last_answer_quoted(unseen: 
 
 
 def test_the_first_country_of_a_conversation_is_the_state_it_named_first(unseen: Assistant) -> None:
-    from app.conversation import Turn
-    from evals.runner import replayed
-
-    history = replayed(
-        unseen,
-        [
-            Turn(question="What did Kenya declare under the songbird convention?"),
-            Turn(question="And Portugal?"),
-        ],
-    )
+    history = conversation(unseen, "What did Kenya declare under the songbird convention?", "And Portugal?")
     answer = unseen.ask("going back to the first country: which body did it designate?", history=history)
     assert cited(answer) == {("Kenya", SONGBIRDS, "declaration")}, answer.answer
