@@ -172,11 +172,12 @@ class QuestionReader:
         words = plain_words(catalogue)
         self.parties = Gazetteer(words=words)
         by_code: dict[str, list[str]] = {}
+        known = set(catalogue.parties)
         for party in catalogue.parties:
             code = _state_code(party, names.states)
             if code:
                 by_code.setdefault(code, []).append(party)
-            for variant in _spellings(party, set(catalogue.parties)):
+            for variant in _spellings(party, known):
                 self.parties.add(variant, (party,))
         names_by_code = {code: list(aliases) for code, aliases in names.states.items()}
         for code, people in names.people().items():
