@@ -83,6 +83,7 @@ class Catalogue:
         for r in records:
             if r.treaty and r.treaty_adopted:
                 self.adopted[r.treaty] = r.treaty_adopted
+        self._partyless = [r for r in records if not r.party]  # a user's notes, say
         self._parties_of: dict[str, set[str]] = defaultdict(set)
         self._treaties_of: dict[str, set[str]] = defaultdict(set)
         for r in records:
@@ -121,7 +122,7 @@ class Catalogue:
     def mentioning(self, names: Iterable[str]) -> list[Record]:
         """The records of no party whose text names all of `names` (a user's notes on "Testland")."""
         names = [n.casefold() for n in names]
-        return [r for r in self.records if not r.party and all(n in r.text.casefold() for n in names)]
+        return [r for r in self._partyless if all(n in r.text.casefold() for n in names)]
 
     def treaties_of(self, parties: Iterable[str]) -> list[str]:
         """The treaties any of the parties holds records for."""
