@@ -214,7 +214,7 @@ class ExtractiveAnswerer:
             records = self.catalogue.select(replace(scope, kinds=tuple({*kinds, *STATEMENT_KINDS})))
             # Records of the asked kind first, so that each state is cited by one of those if it has one.
             records.sort(key=lambda r: r.kind not in kinds)
-        records = [r for r in records if objects_to(r, u.objected_to)]
+        records = [r for r in records if _objects_to(r, u.objected_to)]
         by_party: dict[str, Record] = {}
         for record in records:
             by_party.setdefault(record.party or "", record)
@@ -272,8 +272,7 @@ class ExtractiveAnswerer:
             return False
         record = status[0]
         marker = draft.cite(record, record.text)
-        sentence = f"{status_sentence(record, u.status_facts)} {marker}{snapshot_note(record)}"
-        draft.say(f"{prefix}{_yes_or_no(u, record, sentence)}.")
+        draft.say(f"{prefix}{_yes_or_no(u, record, f'{status_sentence(record, u.status_facts)} {marker}')}.")
         return True
 
     def _content(
@@ -287,7 +286,7 @@ class ExtractiveAnswerer:
             if i in self.catalogue.position
         ]
         found = self.catalogue.within(content, [*pinned, *(r for r in found if r.id not in u.pinned)])
-        found = [r for r in found if objects_to(r, u.objected_to)]
+        found = [r for r in found if _objects_to(r, u.objected_to)]
         if u.places:
             # A territory's question is answered only by records that speak of it.
             found = [r for r in found if any(p.casefold() in r.text.casefold() for p in u.places)]
@@ -416,16 +415,18 @@ _FACT_VERBS = {"signature": "signed", "consent": "ratified or acceded to"}
 
 
 def _yes_or_no(u: Understanding, record: Record, sentence: str) -> str:
-    """The status sentence, led by the yes or no a yes/no question wants: 'No: X signed
-    the T on 16 February 1995 ...; it had not ratified or acceded to it by the source
-    snapshot'. Entry into force is not answered no: status tables often leave it out."""
+    """The status sentence with its source's date, led by the yes or no a yes/no question
+    wants: 'No: X signed the T on 16 February 1995 [1]; it had not ratified or acceded to it
+    by the source snapshot (March 2015)'. Entry into force is not answered no: status
+    tables often leave it out."""
     asked = [f for f in u.status_facts if f in _FACT_VERBS]
+    missing = [
+        f for f in asked if not {"signature": record.signature_date, "consent": record.consent_date}[f]
+    ]
     if not _YES_NO.search(u.question) or not asked:
-        return sentence
-    held = {"signature": record.signature_date, "consent": record.consent_date}
-    missing = [f for f in asked if not held[f]]
+        return f"{sentence}{snapshot_note(record)}"
     if not missing:
-        return f"Yes: {sentence}"
+        return f"Yes: {sentence}{snapshot_note(record)}"
     when = f" by the source snapshot ({snapshot(record.snapshot_date)})" if record.snapshot_date else ""
     return f"No: {sentence}; it had not {' or '.join(_FACT_VERBS[f] for f in missing)} it{when}"
 
@@ -473,7 +474,7 @@ def _beyond(u: Understanding, record: Record) -> str | None:
     return None
 
 
-def objects_to(record: Record, states: tuple[str, ...]) -> bool:
+def _objects_to(record: Record, states: tuple[str, ...]) -> bool:
     """The record objects to a statement of one of the states (any record does, when
     none is given): it speaks of objecting and names the state."""
     if not states:
