@@ -52,14 +52,17 @@ class LexicalIndex:
     def search(self, text: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(record position, BM25 score) of the best k records with a positive score."""
         tokens = tokenize([text])
-        if self.bm25 is None or not tokens[0] or not (n := self.bm25.scores["num_docs"]):
+        if self.bm25 is None or not tokens[0] or not (ids := self.bm25.get_tokens_ids(tokens[0])):
             return []
         weights = None if mask is None else mask.astype(np.float32)
-        # n_threads=0 runs in this thread; any other number starts a thread pool per call.
-        docs, scores = self.bm25.retrieve(
-            tokens, k=min(k, n), show_progress=False, weight_mask=weights, n_threads=0
-        )
-        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        scores = self.bm25.get_scores_from_ids(ids, weight_mask=weights)
+        # The top k of the records that score at all: most score 0, and numpy's selection over
+        # an array of mostly equal values took 3 ms a question (0.1 ms over the others).
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > k:
+            hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
+        hits = hits[np.argsort(-scores[hits], kind="stable")]
+        return [(int(i), float(scores[i])) for i in hits]
 
 
 def stem(words: list[str]) -> list[str]:
