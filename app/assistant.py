@@ -213,13 +213,13 @@ class Assistant:
         if self.settings.answerer == "llm" and u.intent != "status":
             answerer = LLMAnswerer(self.chat_model, extractive, scorer, self._model_lock)
         for event in answerer.stream(u, plans):
-            if isinstance(event, Answer) and u.without_records and not event.abstained:
-                event.answer += f" {not_held(u.without_records, u.treaties)}"
-            if isinstance(event, Answer) and u.filtered_out:
-                event.answer += (
-                    f" {filtered(u.filtered_out, (*u.parties, *(f'the {t}' for t in u.treaties)))}"
-                )
             if isinstance(event, Answer):
+                if u.without_records and not event.abstained:
+                    event.answer += f" {not_held(u.without_records, u.treaties)}"
+                if u.filtered_out:
+                    event.answer += (
+                        f" {filtered(u.filtered_out, (*u.parties, *(f'the {t}' for t in u.treaties)))}"
+                    )
                 # Plans interleaved by rank: each plan's best record first.
                 event.retrieved = list(
                     dict.fromkeys(
@@ -297,9 +297,7 @@ def _other_version(u: Understanding, catalogue: Catalogue) -> Understanding:
     if not (u.parties and u.treaties) or any(catalogue.kinds_of(p, t) for p in u.parties for t in u.treaties):
         return u
     versions = [
-        v
-        for v in catalogue.treaties_of(u.parties)
-        if v not in u.treaties and any(v.startswith(t) or t in v for t in u.treaties)
+        v for v in catalogue.treaties_of(u.parties) if v not in u.treaties and any(t in v for t in u.treaties)
     ]
     return replace(u, treaties=tuple(versions)) if versions else u
 

@@ -195,8 +195,10 @@ def _in_context(history: Sequence[Turn], reader: QuestionReader) -> Understandin
     """The last question as read, with the state and treaty the conversation is about
     where it names none ("would the ICJ then need their agreement?" is still about the
     treaty named two turns before): each from the latest turn that names one."""
-    readings = [reader.read(turn.asked) for turn in reversed(history)]
-    latest = readings[0]
+    latest = reader.read(history[-1].asked)
+    if latest.parties and (latest.treaties or latest.absent_treaties):
+        return latest  # the usual case: nothing earlier to read
+    readings = [reader.read(turn.asked) for turn in reversed(history[:-1])]
     named = next((r for r in readings if r.treaties or r.absent_treaties), None)
     if named and not latest.treaties and not latest.absent_treaties:
         latest = replace(latest, treaties=named.treaties, absent_treaties=named.absent_treaties)
@@ -313,7 +315,7 @@ def _completed(question: str, u: Understanding, previous: Understanding) -> str:
         if replaced == text:
             replaced = PRONOUN_AFTER_AUX.sub(lambda m: f"{m.group(1)} {party}", text, count=1)
         if replaced == text:
-            replaced = _POSSESSIVE.sub(f"{party}'s", text, count=1)
+            replaced = _POSSESSIVE.sub(possessive(party), text, count=1)
         if replaced != text:
             text, party = replaced, None
     if treaty:

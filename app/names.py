@@ -49,8 +49,7 @@ class NameData(BaseModel):
             treaties=self.treaties | treaties,
             states=self.states | states,
             territories=self.territories | other.territories,
-            demonyms={c: [*self.demonyms.get(c, []), *a] for c, a in other.demonyms.items()}
-            | {c: a for c, a in self.demonyms.items() if c not in other.demonyms},
+            demonyms=self.demonyms | {c: [*self.demonyms.get(c, []), *a] for c, a in other.demonyms.items()},
             word_forms=self.word_forms | other.word_forms,
         )
 
@@ -256,14 +255,6 @@ class TreatyNames:
             self.gazetteer.add(title, (title,))
             for acronym in acronyms(title):
                 self.gazetteer.add(acronym, (title,), exact=True)
-            # "International Maritime Organization (IMO)": the organisation and its acronym
-            # name every title that names the organisation.
-            for full, short in _EXPANDED.findall(title):
-                full = " ".join(full.split())
-                if short in acronyms(full):
-                    for holder in (t for t in self.titles if full in t):
-                        self.gazetteer.add(full, (holder,))
-                        self.gazetteer.add(short, (holder,), exact=True)
             # "The African Development Bank", "UNIDO", "WHO": the organisation a treaty
             # establishes or constitutes names it (and the instruments amending it).
             for organisation in _ORGANISATION.findall(title):
@@ -272,6 +263,16 @@ class TreatyNames:
                     self.gazetteer.add(organisation, (title,))
                     for acronym in acronyms(organisation):
                         self.gazetteer.add(acronym, (title,), exact=True)
+        # "International Maritime Organization (IMO)": the organisation and its acronym name
+        # every title that names the organisation.
+        spelt_out = {
+            (" ".join(full.split()), short) for t in self.titles for full, short in _EXPANDED.findall(t)
+        }
+        for full, short in spelt_out:
+            if short in acronyms(full):
+                for holder in (t for t in self.titles if full in t):
+                    self.gazetteer.add(full, (holder,))
+                    self.gazetteer.add(short, (holder,), exact=True)
         for title, aliases in data.treaties.items():
             # A title spelt a little differently in the corpus is still found by its words;
             # one it does not hold is marked "!": its aliases name an absent treaty.

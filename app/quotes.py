@@ -183,20 +183,24 @@ def _with_articles(
 ) -> tuple[int, int]:
     """The quote grown by the neighbouring sentences about another of the articles asked
     ("concerning articles 9 and 15": both), while it stays short enough to quote."""
+
+    def about(i: int) -> set[str]:
+        return {a for a in asked if _article_fit((a,), regions[i])}
+
     length = sum(len(t.split()) for t in texts[first : last + 1])
-    covered = {a for a in asked if any(_article_fit((a,), regions[i]) for i in range(first, last + 1))}
+    covered = set().union(*(about(i) for i in range(first, last + 1)))
     while len(covered) < len(asked):
         grow = [
             i
             for i in (first - 1, last + 1)
             if 0 <= i < len(texts)
-            and {a for a in asked if _article_fit((a,), regions[i])} - covered
+            and about(i) - covered
             and length + len(texts[i].split()) <= MAX_QUOTE_WORDS
         ]
         if not grow:
             break
         i = grow[-1]  # what follows first: the record's own order
-        covered |= {a for a in asked if _article_fit((a,), regions[i])}
+        covered |= about(i)
         first, last, length = min(first, i), max(last, i), length + len(texts[i].split())
     return first, last
 

@@ -124,14 +124,11 @@ SUBJECT_PRONOUN = re.compile(
     re.I,
 )
 PRONOUN_AFTER_AUX = re.compile(r"\b(did|does|do|has|have|had|will|would|is|was|were|are)\s+(they|it)\b", re.I)
-TREATY_REFERENCE = re.compile(
-    r"\b(?:this|that|the\s+same|the)\s+(?:treaty|convention|covenant|protocol|agreement)\b", re.I
-)
+_A_TREATY = r"\s+(?:treaty|convention|covenant|protocol|agreement)\b"
+TREATY_REFERENCE = re.compile(rf"\b(?:this|that|the\s+same|the){_A_TREATY}", re.I)
 TREATY_PRONOUN = re.compile(r"\b(to|under|of|from|ratify|sign|join)\s+it\b", re.I)
 # "The Convention" may be the only one a user's folder holds; "this treaty" points back.
-_THIS_TREATY = re.compile(
-    r"\b(?:this|that|the\s+same)\s+(?:treaty|convention|covenant|protocol|agreement)\b", re.I
-)
+_THIS_TREATY = re.compile(rf"\b(?:this|that|the\s+same){_A_TREATY}", re.I)
 _REFERENCES = (SUBJECT_PRONOUN, PRONOUN_AFTER_AUX, _THIS_TREATY, TREATY_PRONOUN)
 
 

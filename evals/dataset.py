@@ -17,7 +17,6 @@ DEFAULT_SET = Path(__file__).with_name("qa.jsonl")
 # it never needs to open the dev and test questions.
 BLIND_SET = Path(__file__).with_name("blind.jsonl")
 DEFAULT_SETS = (DEFAULT_SET, BLIND_SET)
-SPLITS = ("dev", "test", "blind")
 
 
 def normalise(text: str) -> str:
