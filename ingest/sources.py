@@ -105,8 +105,11 @@ def treaty_index(path: Path) -> dict[str, TreatyEntry]:
     """UN Treaty Collection index: '4-4' -> ('International Covenant on ...', url).
 
     The file stem of a UNTC file is '<chapter>-<treaty>' with dots turned into
-    dashes ('4-11-b' is treaty 11.b of chapter IV)."""
+    dashes ('4-11-b' is treaty 11.b of chapter IV). Empty for a CSV of other columns."""
     with path.open(encoding="utf-8", newline="") as fh:
+        if not is_treaty_index(fh.readline()):
+            return {}  # another table that happens to be called index.csv
+        fh.seek(0)
         entries = {
             f"{row['chapter_no']}-{row['treaty_no'].replace('.', '-')}": TreatyEntry(
                 short_title(row["treaty_name"]), row.get("url") or None, adoption(row["treaty_name"])

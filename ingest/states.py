@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 
@@ -26,3 +27,9 @@ def split_trailing_state(heading: str) -> tuple[str, str | None]:
         if candidate.lower() in state_names():
             return " ".join(words[:-size]), candidate
     return heading, None
+
+
+def is_state(name: str) -> bool:
+    """'France', 'Bolivia (Plurinational State of)', 'Saint Lucia'."""
+    plain = re.sub(r"\s*\(.*\)$", "", name.strip()).lower()
+    return plain in state_names() or plain.replace("st. ", "saint ") in state_names()

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 from dateutil import parser as dateparser
 
@@ -57,7 +54,7 @@ _ROMAN_REFERENCE = re.compile(
 )
 
 
-def _roman_to_int(numeral: str) -> int:
+def roman_to_int(numeral: str) -> int:
     values = [_ROMAN[c] for c in numeral]
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
@@ -65,7 +62,7 @@ def _roman_to_int(numeral: str) -> int:
 def _arabic_articles(text: str) -> str:
     """'article IX' -> 'article 9' (the Genocide Convention numbers its articles in Roman)."""
     return _ROMAN_REFERENCE.sub(
-        lambda m: m.group(1) + re.sub(r"[IVXL]+", lambda r: str(_roman_to_int(r.group(0))), m.group(2)), text
+        lambda m: m.group(1) + re.sub(r"[IVXL]+", lambda r: str(roman_to_int(r.group(0))), m.group(2)), text
     )
 
 
@@ -135,55 +132,20 @@ def snapshot(value: str) -> str:
     return value
 
 
-_local = threading.local()
-
-
-def _segmenter() -> Any:
-    """One per thread: a pysbd Segmenter keeps the text it is working on in itself."""
-    if not hasattr(_local, "segmenter"):
-        import pysbd
-
-        _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-    return _local.segmenter
-
-
 # Sentences run together where a scrape lost the line break: "...of the Convention.Also according".
 _RUN_TOGETHER = re.compile(r"(?<=[a-z)]{2}\.)(?=[A-Z“\"])")
-
-
-SEGMENT_CHARS = 5000  # the sentence splitter slows down badly on longer texts: it gets them in parts
-
-
-def _parts(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of parts of at most SEGMENT_CHARS, cut after a sentence's end where
-    there is one, else at a space (a text of millions of characters on one line)."""
-    start = 0
-    while len(text) - start > SEGMENT_CHARS:
-        window = text[start : start + SEGMENT_CHARS]
-        ends = [m.end() for m in re.finditer(r"[.!?;]\s", window)]
-        cut = ends[-1] if ends else (window.rfind(" ") + 1 or SEGMENT_CHARS)
-        yield start, start + cut
-        start += cut
-    yield start, len(text)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of `text`, trailing spaces excluded,
     so that text[start:end] is always a verbatim quote."""
+    import nupunkt
+
     spans = []
     pieces = []
-    for offset, end in _parts(text):
-        part = text[offset:end]
-        # A part without a sentence's end is one sentence (and not worth the splitter's time).
-        found = (
-            [(s.start, s.end) for s in _segmenter().segment(part)]
-            if re.search(r"[.!?;:]", part)
-            else [(0, len(part))]
-        )
-        for first, last in found:
-            start, stop = offset + first, offset + last
-            cuts = [start, *(start + m.start() for m in _RUN_TOGETHER.finditer(text[start:stop]))]
-            pieces += [(a, b) for a, b in zip(cuts, [*cuts[1:], stop], strict=True)]
+    for start, stop in nupunkt.sent_spans(text):
+        cuts = [start, *(start + m.start() for m in _RUN_TOGETHER.finditer(text[start:stop]))]
+        pieces += [(a, b) for a, b in zip(cuts, [*cuts[1:], stop], strict=True)]
     for start, end in pieces:
         while end > start and text[end - 1].isspace():
             end -= 1

@@ -101,7 +101,9 @@ def generate(directory: Path, seed: int = SEED, big_mb: int = 20) -> dict[str, l
         cut = rng.randint(1, len(body))
         write(f"html/broken-{i:02d}.html", f"<html><body>{body[:cut]}")
     write("big/single-line.txt", " ".join(rng.choice(WORDS) for _ in range(200_000)))  # ~1.4 MB, one line
-    write("big/big.txt", (_paragraphs(rng, 40) + "\n\n") * (big_mb * 1024 * 1024 // 20_000))
+    write("big/big.txt", (_paragraphs(rng, 40) + "\n\n") * (1024 * 1024 // 20_000))  # ~1 MB of paragraphs
+    # Text pulled from a PDF is often one line: big_mb megabytes of sentences, no line break.
+    write("big/one-line.txt", " ".join(_sentence(rng) for _ in range(big_mb * 1024 * 1024 // 100)))
     for i, name in enumerate(
         ["naïve déclaration.txt", "spaces in name .txt", "x" * 200 + ".txt", "UPPER.TXT", "dots.in.name.md"]
     ):

@@ -11,6 +11,7 @@ import pytest
 
 from app.assistant import Assistant
 from app.config import Settings
+from ingest.parsers import MAX_FIELD
 from ingest.pipeline import discover, parse_file, source_key
 from tests.fuzz import generate
 
@@ -36,6 +37,10 @@ def test_every_file_yields_records_or_a_reason_and_a_second_ingest_changes_nothi
     for path in files["valid"]:
         _, records, _ = parse_file(path, source_key(path, corpus))
         assert records and {r.id for r in records} <= stored, path
+    # The one-line 20 MB file: a record per window of sentences, each with a title of one short line.
+    assert by_source["big/one-line.txt"].records > 10_000
+    titles = {r.source_title for r in assistant.indexes().catalogue.records}
+    assert max(map(len, titles)) <= MAX_FIELD + 1
     for name in ("utf16/text-00.txt", "utf16/text-01.txt", "utf16/text-02.txt", "html/deep-1.html"):
         assert by_source[name].records, by_source[name]
 

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from ingest.pipeline import parse_file
 from ingest.records import Authority, Kind, Record
 from ingest.sources import BUNDLED_CORPUS
@@ -116,3 +118,48 @@ def test_record_ids_depend_on_the_source_key_and_content_not_on_where_the_file_l
     first, second = ([r.id for r in parse_file(c, "seeds/" + SEED.name)[1]] for c in copies)
     assert first == second and len(set(first)) == len(first)
     assert not set(first) & {r.id for r in parse_file(copies[0], "elsewhere/" + SEED.name)[1]}
+
+
+def test_a_markdown_document_is_read_as_markdown_not_as_states_entries(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "# Meeting notes\n\nThe delegation of Testland explained its reservation to article 3 at length.\n\n"
+        "## Next steps\n\nThe secretariat will circulate the reservation to all parties before it meets.\n",
+        encoding="utf-8",
+    )
+    records = parse(notes)
+    assert [r.kind for r in records] == [Kind.PASSAGE, Kind.PASSAGE]
+    assert {r.party for r in records} == {None}
+    assert {r.source_title for r in records} == {"Meeting notes"}
+    assert records[0].text.startswith("The delegation of Testland")
+
+
+@pytest.mark.parametrize("heading", ["#France", "# France", "# Bolivia (Plurinational State of)"])
+def test_headings_that_name_states_are_still_read_as_their_entries(tmp_path: Path, heading: str) -> None:
+    entries = tmp_path / "entries.txt"
+    entries.write_text(
+        f"{heading}\nDeclaration:The Government declares that article 5 applies.\n", encoding="utf-8"
+    )
+    [record] = parse(entries)
+    assert record.kind is Kind.DECLARATION and record.party == heading.lstrip("# ")
+
+
+def test_a_file_named_like_a_untc_file_outside_a_treaty_index_has_no_treaty(tmp_path: Path) -> None:
+    (tmp_path / "index.csv").write_text("name,value\nfoo,bar\n", encoding="utf-8")  # another table
+    untc_like = tmp_path / "4-4.txt"
+    untc_like.write_text("#Testland\nDeclaration:Testland declares that article 5 shall not apply.\n")
+    [record] = parse(untc_like)
+    assert record.party == "Testland" and record.treaty is None
+
+
+def test_a_one_line_document_gets_a_title_of_one_short_line(tmp_path: Path) -> None:
+    from ingest.parsers import MAX_FIELD
+
+    document = tmp_path / "dump.txt"
+    document.write_text(
+        " ".join(["The Party shall apply article 4 to all its territory."] * 5000), encoding="utf-8"
+    )
+    records = parse(document)
+    assert len(records) > 100
+    assert len({r.source_title for r in records}) == 1
+    assert len(records[0].source_title) <= MAX_FIELD + 1

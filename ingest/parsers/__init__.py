@@ -12,6 +12,21 @@ from ingest.loaders import LoadedText
 from ingest.records import Authority, Kind, Record, record_id
 from ingest.sources import SourceInfo
 
+# A title, party or treaty is a line: text pulled from a PDF may have no line breaks at all,
+# and a 20 MB "title" would be stored with every record of the document.
+MAX_FIELD = 500  # the longest treaty title of the UN catalogue has 358 characters
+
+
+def bounded(value: str | None) -> str | None:
+    """The first line of `value`, cut at a word before MAX_FIELD characters."""
+    if not value:
+        return value
+    line = value[: 4 * MAX_FIELD].strip().split("\n", 1)[0].strip()
+    if len(line) <= MAX_FIELD:
+        return line
+    cut = line.rfind(" ", 0, MAX_FIELD - 1)
+    return line[: cut if cut > 0 else MAX_FIELD - 1].rstrip() + "…"
+
 
 @dataclass
 class ParseContext:
@@ -40,14 +55,14 @@ class ParseContext:
     ) -> Record:
         """Add a record; manifest values win over what the parser found in the text."""
         text = text.strip()
-        fields["treaty"] = self.info.treaty or fields.get("treaty")
-        fields["party"] = self.info.party or fields.get("party")
+        fields["treaty"] = self.info.treaty or bounded(fields.get("treaty"))  # type: ignore[arg-type]
+        fields["party"] = self.info.party or bounded(fields.get("party"))  # type: ignore[arg-type]
         record = Record(
             id=record_id(self.source, locator, text),
             text=text,
             kind=kind,
             source=self.source,
-            source_title=self.info.title or title or self.loaded.title or self.file.name,
+            source_title=self.info.title or bounded(title or self.loaded.title) or self.file.name,
             snapshot_date=self.info.snapshot_date or snapshot_date or self.loaded.date,
             authority=self.info.authority or authority,
             position=len(self.records),

@@ -19,16 +19,25 @@ def _is_content(paragraph: str) -> bool:
     return n >= 14 or (n >= 6 and paragraph.rstrip()[-1:] in '.!?"”')
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
+
 def _paragraphs(text: str) -> list[str]:
     """Lines joined where a sentence runs on, split elsewhere, so that a byline
     is not glued to the first paragraph. A line runs on when the next starts in
     lower case, or when it fills most of the width (wrapped text, as in PDFs)
     without ending a sentence."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
+    # A Markdown heading is a paragraph of its own (the document's title, or a section's).
+    headings = {i for i, line in enumerate(lines) if _MARKDOWN_HEADING.match(line)}
+    lines = [_MARKDOWN_HEADING.sub("", line) for line in lines]
     width = max((len(line) for line in lines), default=0)
     paragraphs: list[str] = []
     current: list[str] = []
-    for line in [*lines, ""]:
+    for i, line in enumerate([*lines, ""]):
+        if i in headings or i - 1 in headings:
+            paragraphs += [" ".join(current)] if current else []
+            current = []
         wrapped = bool(current) and len(current[-1]) >= 0.6 * width and current[-1][-1] not in ".!?:;"
         if current and (not line or not (wrapped or line[0].islower())):
             paragraphs.append(" ".join(current))
@@ -42,22 +51,22 @@ def _too_long(text: str) -> bool:
     return len(text) > MAX_CHARS or len(text.split()) > MAX_WORDS
 
 
-def _windows(paragraph: str) -> list[str]:
+def windows(paragraph: str) -> list[str]:
     """Cut a long paragraph into runs of whole sentences of at most MAX_WORDS words
     (and MAX_CHARS characters: text without spaces, a bad export, is cut where it must)."""
     if not _too_long(paragraph):
         return [paragraph]
     # Slices of the paragraph itself, so that each window stays verbatim.
-    windows, start, end = [], None, 0
+    found, start, end = [], None, 0
     for s, e in sentence_spans(paragraph):
         if start is not None and _too_long(paragraph[start:e]):
-            windows.append(paragraph[start:end])
+            found.append(paragraph[start:end])
             start = None
         start = s if start is None else start
         end = e
     if start is not None:
-        windows.append(paragraph[start:end])
-    return [piece for window in windows for piece in _cut(window)]
+        found.append(paragraph[start:end])
+    return [piece for window in found for piece in _cut(window)]
 
 
 def _cut(window: str) -> list[str]:
@@ -76,7 +85,8 @@ def _title(paragraphs: list[str]) -> str | None:
 
 def _parse(ctx: ParseContext) -> None:
     paragraphs = _paragraphs(ctx.text)
-    title = _title(paragraphs)
+    heading = re.match(r"\s*#{1,6}\s+(\S[^\n]*)", ctx.text)
+    title = heading.group(1).strip() if heading else _title(paragraphs)
     dated = parse_date("\n".join(paragraphs[:8]))
     # The headline is not a passage, unless it is all the document has to say.
     seen: set[str] = {title or ""} if sum(map(_is_content, paragraphs)) > 1 else set()
@@ -84,7 +94,7 @@ def _parse(ctx: ParseContext) -> None:
         if paragraph in seen or not _is_content(paragraph):
             continue
         seen.add(paragraph)
-        for window in _windows(paragraph):
+        for window in windows(paragraph):
             ctx.add(
                 f"passage/{len(ctx.records)}",
                 window,

@@ -13,19 +13,18 @@ from typing import Any
 from ingest.kinds import kind_from_label, kind_from_wording
 from ingest.parsers import ParseContext, Parser
 from ingest.records import Kind
-from ingest.sources import BUNDLED_CORPUS, TREATY_INDEX_NAME, TreatyEntry, nearest, treaty_index
+from ingest.sources import TREATY_INDEX_NAME, TreatyEntry, nearest, treaty_index
+from ingest.states import is_state
 from ingest.text import QUOTES, extract_articles, parse_date, unquote
 
 # --- which treaty a file is about -------------------------------------------------
 
 
 def untc_treaty(file: Path) -> TreatyEntry | None:
-    """Look the file stem ('4-4') up in the nearest index.csv, then in the bundled one."""
-    candidates = [nearest(file, TREATY_INDEX_NAME), BUNDLED_CORPUS / "untc-2015" / TREATY_INDEX_NAME]
-    for index in candidates:
-        if index and index.is_file() and (entry := treaty_index(index).get(file.stem)):
-            return entry
-    return None
+    """Look the file stem ('4-4') up in the nearest index.csv: a file of that name in a
+    user's own folder is no UNTC file unless an index beside or above it says so."""
+    index = nearest(file, TREATY_INDEX_NAME)
+    return treaty_index(index).get(file.stem) if index else None
 
 
 def _treaty_fields(ctx: ParseContext) -> dict[str, Any]:
@@ -165,7 +164,12 @@ def split_entry(body: str) -> list[tuple[Kind, _Item]]:
 
 
 def _is_declarations(text: str) -> bool:
-    return bool(re.match(r"\s*#[ \t]*[A-Z]", text)) and len(_ENTRY_HEAD.findall(text)) >= 1
+    """Entries headed '#Name' as UNTC writes them, or '# Name' where each names a state: a
+    Markdown document's headings ('# Title', '## Part I') are its structure, not states."""
+    if not re.match(r"\s*#[ \t]*[A-Z]", text) or re.search(r"^##", text, re.M):
+        return False
+    heads = [m.group(0) for m in _ENTRY_HEAD.finditer(text)]
+    return all(not re.match(r"#[ \t]", h) or is_state(h.lstrip("# \t")) for h in heads)
 
 
 def _parse_declarations(ctx: ParseContext) -> None:
