@@ -11,17 +11,24 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from app.catalogue import Catalogue, Scope
+from app.catalogue import Catalogue, Scope, article_matches_any
 from app.coverage import covers, join, possessive
 from app.indexes import Plan
 from app.quotes import Asked, Quote, QuoteScorer
 from app.results import Answer, Citation
 from app.understand import STATUS_WORDS, Understanding
-from ingest.kinds import CONTENT_KINDS, PLURAL_NOUN, STATEMENT_KINDS, kinds_named, may_be, plural
+from ingest.kinds import (
+    CONTENT_KINDS,
+    NOT_STATEMENTS,
+    PLURAL_NOUN,
+    STATEMENT_KINDS,
+    kinds_named,
+    may_be,
+    plural,
+)
 from ingest.records import Authority, Kind, Record
 from ingest.text import human_date, snapshot, words
 
-NOT_CONTENT = (Kind.CROSS_REFERENCE, Kind.STATUS)  # records that say nothing about a treaty's content
 NO_ANSWER = "The sources in the corpus do not answer this question."
 # How much less a record of the party and treaty a question names must match its words: that
 # it is theirs is evidence too; more so when it concerns the article asked about, or when
@@ -168,6 +175,8 @@ class ExtractiveAnswerer:
             prefix = self._heading(scope, plans)
             if u.intent == "status":
                 answered |= self._status(draft, u, scope, found, prefix)
+            elif u.asks_text:
+                answered |= self._text(draft, u, scope, found, prefix)
             else:
                 answered |= self._content(draft, u, scope, found, prefix)
         if not answered:
@@ -204,24 +213,28 @@ class ExtractiveAnswerer:
         With an article named, every state whose record concerns it is listed, each with
         the kind its record is filed as: kinds are evidence, not a gate."""
         kinds = u.kinds or (Kind.STATUS,)  # no kind named: who is a party
-        scope = Scope(u.parties, u.treaties, kinds, u.articles)
+        scope = Scope(u.parties, u.treaties, kinds, u.concerned)
         records = self.catalogue.select(scope)
         if kinds == (Kind.STATUS,):
             records = [
                 r for r in records if r.consent_date or (r.signature_date and "signature" in u.status_facts)
             ]
-        elif u.articles:
+        elif u.concerned:
             records = self.catalogue.select(replace(scope, kinds=tuple({*kinds, *STATEMENT_KINDS})))
             # Records of the asked kind first, so that each state is cited by one of those if it has one.
             records.sort(key=lambda r: r.kind not in kinds)
+        elif u.topic_terms:
+            # A subject no article's text speaks of: the records that do.
+            records = [r for r in records if _speaks_of(r, u.topic_terms)]
         records = [r for r in records if _objects_to(r, u.objected_to)]
         by_party: dict[str, Record] = {}
         for record in records:
             by_party.setdefault(record.party or "", record)
         if not by_party:
-            article = f" concerning article {join(u.articles)}" if u.articles else ""
+            article = f" concerning {_articles(u.concerned)}" if u.concerned else ""
+            about = f" that speak of {u.subject}" if u.topic_terms and not u.concerned else ""
             return abstain(
-                f"The corpus has no {join(plural(k) for k in kinds)}{article} "
+                f"The corpus has no {join(plural(k) for k in kinds)}{article}{about} "
                 f"for the {join(u.treaties) or 'treaties it holds'}."
             )
         draft = Draft()
@@ -230,10 +243,11 @@ class ExtractiveAnswerer:
             "are recorded as parties (signature, ratification, accession or succession)"
             if kinds == (Kind.STATUS,)
             else f"made {join(plural(k) for k in dict.fromkeys([*kinds, *sorted(filed)]))}"
-            + (f" concerning article {join(u.articles)}" if u.articles else "")
+            + (f" concerning {_articles(u.concerned)}" if u.concerned else "")
+            + (f" (the treaty's text on {u.subject})" if u.subject_articles else "")
         )
         treaty = f" to the {join(u.treaties)}" if u.treaties else ""
-        asked = Asked(u.question, u.topic, u.articles)
+        asked = Asked(u.question, u.topic, u.concerned)
         # States whose record is of the asked kind first, then the others, each alphabetically.
         listed = sorted(by_party, key=lambda p: (by_party[p].kind not in kinds, p))[:MAX_LISTED]
         cited = []
@@ -278,7 +292,7 @@ class ExtractiveAnswerer:
     def _content(
         self, draft: Draft, u: Understanding, scope: Scope, found: list[Record], prefix: str
     ) -> bool:
-        content = Scope(scope.parties, scope.treaties, articles=u.articles, exclude=NOT_CONTENT)
+        content = Scope(scope.parties, scope.treaties, articles=u.articles, exclude=NOT_STATEMENTS)
         # Records the conversation points at ("the second one") come first.
         pinned = [
             self.catalogue.records[self.catalogue.position[i]]
@@ -306,7 +320,7 @@ class ExtractiveAnswerer:
         # (on the evaluation set: citation recall 0.938 with 3 records compared, 0.931 with 1).
         if u.kind_asked:
             found = [r for r in found if may_be(r.kind, r.text, u.kinds)]
-        asked = Asked(u.question, u.topic, u.articles)
+        asked = Asked(u.question, u.topic, u.concerned)
         # The record the conversation points at is the one asked about, if it is in scope.
         compared = [r for r in found if r.id in u.pinned] or found[:RERANK]
         candidates = [(r, self.scorer.quote(asked, r)) for r in compared]
@@ -339,6 +353,40 @@ class ExtractiveAnswerer:
                 f"{marker}{snapshot_note(record)}"
             )
         draft.say(f"{prefix}{text}.")
+        return True
+
+    def _text(self, draft: Draft, u: Understanding, scope: Scope, found: list[Record], prefix: str) -> bool:
+        """What the treaty says: the article asked about, paragraph by paragraph (the one
+        its topic asks for, if any), or the provision that best answers the subject."""
+        asked = Asked(u.question, u.topic, u.concerned)
+        if u.articles:
+            for treaty in scope.treaties:
+                records = self.catalogue.provisions(treaty, u.articles)
+                if not records:
+                    count = self.catalogue.article_count(treaty)
+                    draft.say(
+                        f"{prefix}The text of the {treaty} in the corpus has {count} articles; "
+                        f"it has no article {join(u.articles)}."
+                    )
+                    continue
+                if u.topic_terms:
+                    records = [max(records, key=lambda r: self.scorer.quote(asked, r).relevance)]
+                for record in records[:MAX_RECORDS]:
+                    _quote_provision(draft, u, record, prefix)
+            return bool(draft.citations)
+        # An article whose caption the question names ("accessibility", "pacta sunt servanda")
+        # is the one it asks about; else the provision whose sentences answer best.
+        captioned = [r for r in self.catalogue.select(scope) if _captioned(r, u.topic_terms)]
+        candidates = [(r, self.scorer.quote(asked, r)) for r in [*captioned, *found[:RERANK]]]
+        candidates = [(r, q) for r, q in candidates if q.relevance >= self.min_score or r in captioned]
+        if not candidates:
+            draft.say(f"{prefix}The text of the {join(scope.treaties)} in the corpus does not answer this.")
+            return False
+        record, _ = max(candidates, key=lambda c: (c[0] in captioned, c[1].relevance))
+        # The article is named by its opening paragraph too, where another answers best.
+        article = self.catalogue.provisions(record.treaty, [a.split("(")[0] for a in record.articles])
+        for provision in dict.fromkeys([*article[:1], record]):
+            _quote_provision(draft, u, provision, prefix)
         return True
 
     def _several(self, draft: Draft, u: Understanding, records: list[Record], prefix: str) -> None:
@@ -381,7 +429,7 @@ class ExtractiveAnswerer:
             covers(self.catalogue, p, t) for p in scope.parties or (None,) for t in scope.treaties or (None,)
         ]
         held = [h for h in held if h]
-        concerned = Scope(scope.parties, scope.treaties, articles=u.articles, exclude=NOT_CONTENT)
+        concerned = Scope(scope.parties, scope.treaties, articles=u.articles, exclude=NOT_STATEMENTS)
         if u.articles and held and not self.catalogue.select(concerned):
             return f"The corpus has {'; '.join(held)}, but none of them concerns article {join(u.articles)}."
         if held and (scope.parties or scope.treaties):
@@ -405,7 +453,13 @@ def floor(
         act = bool(u.status_facts) and _names_party_and_act(u, record, quote)
         speaks = (bool(set(kinds_named(quote.text)) & set(u.kinds)) or act) and not u.topic_terms
         return min_score - SPECIFIC_EASING if speaks else min_score
-    specific = bool(u.articles or not u.topic_terms or record.id in u.pinned or sole)
+    specific = bool(
+        u.articles
+        or article_matches_any(u.subject_articles, record)
+        or not u.topic_terms
+        or record.id in u.pinned
+        or sole
+    )
     return min_score - (SPECIFIC_EASING if specific else NAMED_EASING)
 
 
@@ -429,6 +483,23 @@ def _yes_or_no(u: Understanding, record: Record, sentence: str) -> str:
         return f"Yes: {sentence}{snapshot_note(record)}"
     when = f" by the source snapshot ({snapshot(record.snapshot_date)})" if record.snapshot_date else ""
     return f"No: {sentence}; it had not {' or '.join(_FACT_VERBS[f] for f in missing)} it{when}"
+
+
+def _captioned(record: Record, terms: tuple[str, ...]) -> bool:
+    """The question names the provision's caption: all its words are among the terms."""
+    from app.lexical import tokenize
+
+    caption = tokenize([record.caption])[0] if record.caption else []
+    return bool(caption) and set(caption) <= set(terms)
+
+
+def _quote_provision(draft: Draft, u: Understanding, record: Record, prefix: str) -> None:
+    """'Article 9(2) of the Convention on ... (Accessibility): “…” [1].' A provision is
+    quoted whole: it is what the treaty says."""
+    caption = f" ({record.caption})" if record.caption else ""
+    marker = draft.cite(record, record.text)
+    shown = trim_quote(record.text, u.topic)
+    draft.say(f"{prefix}{record.label} of the {record.treaty}{caption}: “{shown}” {marker}.")
 
 
 def _concerning(u: Understanding, record: Record) -> str:
@@ -472,6 +543,15 @@ def _beyond(u: Understanding, record: Record) -> str | None:
                 f"{join(later)}."
             )
     return None
+
+
+def _articles(articles: tuple[str, ...]) -> str:
+    return ("article " if len(articles) == 1 else "articles ") + join(articles)
+
+
+def _speaks_of(record: Record, terms: tuple[str, ...]) -> bool:
+    """Every term (a word stem) begins a word of the record's text."""
+    return all(re.search(rf"\b{re.escape(t)}", record.text, re.I) for t in terms)
 
 
 def _objects_to(record: Record, states: tuple[str, ...]) -> bool:

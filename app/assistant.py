@@ -25,8 +25,8 @@ from app.errors import QuestionError, StoreError, TreatyQAError
 from app.indexes import Indexes, Plan
 from app.llm import LLMAnswerer, chat_model
 from app.names import NameData, load_names
-from app.quotes import QuoteScorer
-from app.results import Answer
+from app.quotes import Asked, QuoteScorer
+from app.results import Answer, Citation
 from app.understand import Understanding, looks_english
 from ingest.embedding import Embedder
 from ingest.kinds import CONTENT_KINDS
@@ -38,6 +38,21 @@ log = logging.getLogger(__name__)
 NOT_ENGLISH = (
     "TreatyQA reads questions in English (its sources are English texts). Please ask again in English."
 )
+
+
+SUBJECT_DEPTH = 5  # provisions compared with a question's subject
+SUBJECT_MARGIN = 0.05  # how much less than the best one another provision may answer it
+MAX_SUBJECT_ARTICLES = 2
+MAX_PROVISIONS = 12  # paragraphs of treaty text shown beside one record
+
+
+def articles_text(citation: Citation, catalogue: Catalogue) -> str | None:
+    """What the articles a state's record concerns provide, from the treaty's own text:
+    'Article 9(2): States Parties shall grant women ...', paragraph by paragraph."""
+    if citation.kind == Kind.TREATY_TEXT.value or not citation.articles:
+        return None
+    provisions = catalogue.provisions(citation.treaty, citation.articles)[:MAX_PROVISIONS]
+    return "\n\n".join(f"{r.label}: {r.text}" for r in provisions) or None
 
 
 class Assistant:
@@ -189,8 +204,11 @@ class Assistant:
             )
         reading = standalone(question, history, indexes.reader)
         for event in self._answers(reading, filters, indexes):
-            if isinstance(event, Answer) and reading.question != question:
-                event.resolved_question = reading.question
+            if isinstance(event, Answer):
+                if reading.question != question:
+                    event.resolved_question = reading.question
+                for citation in event.citations:
+                    citation.articles_text = articles_text(citation, indexes.catalogue)
             yield event
 
     def _answers(self, reading: Reading, filters: Scope, indexes: Indexes) -> Iterator[str | Answer]:
@@ -202,13 +220,18 @@ class Assistant:
             return
         scorer = QuoteScorer(self.embedder, indexes.segments_of)
         extractive = ExtractiveAnswerer(scorer, indexes.catalogue, self.settings.min_score)
-        if u.intent == "list" and u.treaties:
+        # The question, its topic and its subject in one pass of the model: the quotes are
+        # scored on the first two, the treaty's provisions on the last.
+        listing = u.intent == "list" and u.treaties
+        texts = [u.subject] if listing else [u.question, u.topic or u.question, u.subject]
+        vectors = scorer.encode([t for t in texts if t])
+        u = replace(u, subject_articles=self._subject_articles(u, indexes, scorer))
+        if listing:
             answer = extractive.list_states(u)
             answer.retrieved = [c.record_id for c in answer.citations]
             yield answer
             return
-        # The question and its topic in one pass of the model: the quotes are scored on both.
-        plans = self._retrieve(u, filters, indexes, scorer.encode([u.question, u.topic or u.question])[0])
+        plans = self._retrieve(u, filters, indexes, vectors[0])
         answerer: Answerer = extractive
         if self.settings.answerer == "llm" and u.intent != "status":
             answerer = LLMAnswerer(self.chat_model, extractive, scorer, self._model_lock)
@@ -231,6 +254,28 @@ class Assistant:
     def ask(self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = ()) -> Answer:
         return final(self.stream(question, filters, history))
 
+    def _subject_articles(self, u: Understanding, indexes: Indexes, scorer: QuoteScorer) -> tuple[str, ...]:
+        """The articles whose text speaks of what a question asks about a treaty without
+        naming an article ("reservations to the CRC about adoption": article 21): those of
+        the treaty's provisions that answer the subject as well as a quote must, within
+        SUBJECT_MARGIN of the best."""
+        if u.articles or u.asks_text or u.intent == "status" or not (u.treaties and u.topic_terms):
+            return ()
+        scope = Scope((), u.treaties, (Kind.TREATY_TEXT,))
+        if not indexes.catalogue.mask(scope).any():
+            return ()
+        # The subject alone: the words that ask ("which states made reservations") would find
+        # the treaty's own article on reservations.
+        vector = scorer.encode([u.subject])[0]
+        asked = Asked(u.subject, u.subject)
+        found = indexes.search(u.subject, vector, SUBJECT_DEPTH, scope)
+        scored = [(r, scorer.quote(asked, r).relevance) for r in found]
+        best = max((score for _, score in scored), default=0.0)
+        if best < self.settings.min_score:
+            return ()
+        close = [r for r, score in scored if score >= best - SUBJECT_MARGIN and r.articles]
+        return tuple(dict.fromkeys(a.split("(")[0] for r in close for a in r.articles))[:MAX_SUBJECT_ARTICLES]
+
     def _retrieve(self, u: Understanding, filters: Scope, indexes: Indexes, vector: np.ndarray) -> list[Plan]:
         """One search per treaty when several are named (or one phrase fits several),
         else one per party; one search otherwise. A kind the user filtered on is a
@@ -244,7 +289,7 @@ class Assistant:
             scopes = [replace(scope, parties=group) for group in groups]
         else:
             scopes = [scope]
-        boost = Scope(kinds=u.kinds, articles=u.articles)
+        boost = Scope(kinds=u.kinds, articles=u.concerned)
         return [
             (s, indexes.search(u.question, vector, self.settings.top_k, s, boost))
             for s in scopes[:MAX_TREATIES]

@@ -83,7 +83,8 @@ class Catalogue:
         for r in records:
             if r.treaty and r.treaty_adopted:
                 self.adopted[r.treaty] = r.treaty_adopted
-        self._partyless = [r for r in records if not r.party]  # a user's notes, say
+        # A user's notes, say (a treaty's own text names no state it could be asked about).
+        self._partyless = [r for r in records if not r.party and r.kind is not Kind.TREATY_TEXT]
         self._parties_of: dict[str, set[str]] = defaultdict(set)
         self._treaties_of: dict[str, set[str]] = defaultdict(set)
         for r in records:
@@ -123,6 +124,18 @@ class Catalogue:
         """The records of no party whose text names all of `names` (a user's notes on "Testland")."""
         names = [n.casefold() for n in names]
         return [r for r in self._partyless if all(n in r.text.casefold() for n in names)]
+
+    def provisions(self, treaty: str | None, articles: Iterable[str]) -> list[Record]:
+        """The treaty's own text of the articles, in the text's order."""
+        scope = Scope(
+            treaties=(treaty,) if treaty else (), kinds=(Kind.TREATY_TEXT,), articles=tuple(articles)
+        )
+        return sorted(self.select(scope), key=lambda r: r.position) if treaty and scope.articles else []
+
+    def article_count(self, treaty: str) -> int:
+        """How many articles the treaty's text in the corpus has (annexes' own not counted)."""
+        text = self.select(Scope(treaties=(treaty,), kinds=(Kind.TREATY_TEXT,)))
+        return len({a.split("(")[0] for r in text for a in r.articles})
 
     def treaties_of(self, parties: Iterable[str]) -> list[str]:
         """The treaties any of the parties holds records for."""

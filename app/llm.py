@@ -95,7 +95,7 @@ class LLMAnswerer:
 
     def _context(self, u: Understanding, plans: list[Plan]) -> list[Record]:
         """The records the extractive answerer would also find relevant, best first."""
-        asked = Asked(u.question, u.topic, u.articles)
+        asked = Asked(u.question, u.topic, u.concerned)
         relevant: dict[str, Record] = {}
         for scope, found in plans:
             for record in found:

@@ -170,7 +170,9 @@ _STOP_BEFORE = frozenset(
 _STOP_AFTER = frozenset(
     """did does do has have had is are was were what which when who whom how why make made makes say says said
     that this these those apply applies applied mean means reserve reserved declare declared object objected
-    ratify ratified sign signed accede acceded join joined regarding about with respect""".split()
+    ratify ratified sign signed accede acceded join joined regarding about with respect define defines provide
+    provides deal deals cover covers protect protects guarantee guarantees require requires prohibit prohibits
+    stipulate stipulates""".split()
 )
 _CONNECTORS = frozenset("on of for against relating concerning establishing amending to".split())
 # Head words that in lower case are mostly ordinary nouns ("prior agreement", "its

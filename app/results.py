@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from ingest.records import Record
+from ingest.records import Kind, Record
 
 
 class Citation(BaseModel):
@@ -23,10 +23,15 @@ class Citation(BaseModel):
     source_url: str | None = None
     authority: str | None = None
     text: str = Field("", description="The record's full verbatim text")
+    articles_text: str | None = Field(
+        None, description="What the articles the record concerns provide, from the treaty's own text"
+    )
 
     @property
     def label(self) -> str:
-        """'Declaration 1', 'Reservation', 'Status'."""
+        """'Declaration 1', 'Reservation', 'Status', 'Article 9(2)'."""
+        if self.kind == Kind.TREATY_TEXT:
+            return self.number or "Treaty text"
         return self.kind.capitalize() + (f" {self.number}" if self.number else "")
 
     @property

@@ -9,7 +9,7 @@ from typing import Literal
 
 from app.catalogue import Catalogue, Scope
 from app.names import ACRONYM, Gazetteer, NameData, Span, TreatyNames, overlaps
-from ingest.kinds import KIND_ASKED, KIND_NOUN, NOUNS, kinds_named
+from ingest.kinds import KIND_ASKED, KIND_NOUN, NOT_STATEMENTS, NOUNS, kinds_named
 from ingest.records import Kind
 from ingest.text import article_spans, extract_articles
 
@@ -77,6 +77,24 @@ class Understanding:
     # States named beside others that have no records for the treaties named: said in the answer.
     without_records: tuple[str, ...] = ()
     filtered_out: tuple[str, ...] = ()  # names the question gave that explicit filters replaced ("the X")
+    asks_text: bool = False  # what the treaty itself says ("what does article 9 of CEDAW provide?")
+    # Articles whose text speaks of the question's subject, when it names none ("adoption": 21).
+    subject_articles: tuple[str, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        """What is asked about, without the words that ask: "adoption", "the right to strike"."""
+        words = re.sub(r"[^\w\s'’-]", " ", _ASKING.sub(" ", self.topic)).split()
+        while words and words[0].lower() in _FILLERS:
+            words.pop(0)
+        while words and words[-1].lower() in _FILLERS:
+            words.pop()
+        return " ".join(words)
+
+    @property
+    def concerned(self) -> tuple[str, ...]:
+        """The articles asked about: named, or found by their subject."""
+        return self.articles or self.subject_articles
 
     @property
     def ambiguous_treaty(self) -> bool:
@@ -86,7 +104,9 @@ class Understanding:
         """Where to search: status questions in status records, others anywhere but there."""
         if self.intent == "status":
             return Scope(self.parties, self.treaties, (Kind.STATUS,))
-        return Scope(self.parties, self.treaties, exclude=(Kind.CROSS_REFERENCE, Kind.STATUS))
+        if self.asks_text:
+            return Scope((), self.treaties, (Kind.TREATY_TEXT,))
+        return Scope(self.parties, self.treaties, exclude=NOT_STATEMENTS)
 
 
 def _state_code(name: str, states: dict[str, list[str]]) -> str | None:
@@ -124,6 +144,13 @@ SUBJECT_PRONOUN = re.compile(
     re.I,
 )
 PRONOUN_AFTER_AUX = re.compile(r"\b(did|does|do|has|have|had|will|would|is|was|were|are)\s+(they|it)\b", re.I)
+# A question about what a treaty itself says, provides or deals with (asked of no state).
+_ASKS_TEXT = re.compile(
+    r"\b(?:say|says|provide|provides|stipulate|stipulates|require|requires|text|wording|quote|deal|deals"
+    r"|cover|covers|address|addresses|protect|protects|guarantee|guarantees|prohibit|prohibits|define"
+    r"|defines|definition|recogni[sz]es?|establish|establishes)\b|\bwhich\s+(?:article|provision)s?\b",
+    re.I,
+)
 _A_TREATY = r"\s+(?:treaty|convention|covenant|protocol|agreement)\b"
 TREATY_REFERENCE = re.compile(rf"\b(?:this|that|the\s+same|the){_A_TREATY}", re.I)
 TREATY_PRONOUN = re.compile(r"\b(to|under|of|from|ratify|sign|join)\s+it\b", re.I)
@@ -197,6 +224,13 @@ class QuestionReader:
     def read(self, question: str) -> Understanding:
         taken: list[Span] = []
         mentions = self.treaties.find(question, taken)
+        # A treaty named again by a word of its subject ("the Convention against Torture define
+        # torture") leaves that word to what is asked.
+        repeated = [
+            m for i, m in enumerate(mentions) if m.titles and m.titles in (n.titles for n in mentions[:i])
+        ]
+        taken = [span for span in taken if span not in {m.span for m in repeated}]
+        mentions = [m for m in mentions if m not in repeated]
         # A territory stands for its state, and stays in the topic: the records that concern it answer.
         territories = self.territories.find(question, taken)
         named = self._parties(question, taken, tuple(t for m in mentions for t in m.titles))
@@ -236,6 +270,15 @@ class QuestionReader:
             intent = "status"
         else:
             intent = "content"
+        asks_text = bool(
+            treaties
+            and not parties
+            and not kinds
+            and not objected_to
+            and intent == "content"
+            and _ASKS_TEXT.search(question)
+            and any(self.catalogue.kinds_of(None, t)[Kind.TREATY_TEXT] for t in treaties)
+        )
         return Understanding(
             question=question,
             parties=parties,
@@ -257,6 +300,7 @@ class QuestionReader:
             objected_to=objected_to,
             without_records=named.without_records,
             refers_back=any(p.search(topic) for p in _REFERENCES),
+            asks_text=asks_text,
         )
 
     def about(self, u: Understanding, text: str, articles: tuple[str, ...] = ()) -> Understanding:
@@ -370,11 +414,15 @@ _ASKING = re.compile(
     rf"\b(?:{'|'.join(NOUNS.values())}|{'|'.join(STATUS_WORDS.values())}|make|made|makes|enter|entered|lodge"
     r"|lodged|formulate|formulated|say|says|said|state|stated|mention|mentioned|anything|any|article|articles"
     r"|paragraph|paragraphs|provision|provisions|treaty|convention|covenant|protocol|agreement|under|regarding"
-    r"|yet|already|ever|still|so\s+far|by\s+now|actually|formally|officially"
+    r"|yet|already|ever|still|so\s+far|by\s+now|actually|formally|officially|states|countries|governments"
+    r"|nations|other|others|else"
     r"|concerning|about|upon|tell|me|give|show|list|all|its|their|there|what|which|when|who|whom|whose|how"
     r"|did|does|do|is|are|was|were|has|have|had|been|can|could|will|would|shall|should|may|might|since)\b",
     re.I,
 )
+
+
+_FILLERS = frozenset("the a an to of in on for by with at from".split())
 
 
 def _terms(topic: str) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ CSS = """
 .tq-card summary { cursor: pointer; font-weight: 600; }
 .tq-meta { font-size: 0.9em; color: var(--body-text-color-subdued); margin: 4px 0; }
 .tq-text { white-space: pre-wrap; font-size: 0.92em; }
+.tq-articles { margin-top: 4px; font-size: 0.92em; }
 .tq-text mark { background: #fde68a; color: inherit; }
 .tq-secondary { color: #b45309; font-weight: 600; }
 .tq-readas { font-size: 0.9em; color: var(--body-text-color-subdued); margin-bottom: 4px; }
@@ -99,7 +100,13 @@ def _card(c: Citation, key: str) -> str:
         f"<summary>[{c.marker}] {e(c.label)} — {e(' · '.join(c.facts))}</summary>"
         f'<div class="tq-meta">{e(source)} · {authority}{link}<br>file: {e(c.source)}</div>'
         f'<div class="tq-text">{_highlighted(c.text, c.quote)}</div>'
-        "</details>"
+        + (
+            f'<details class="tq-articles"><summary>What the treaty text says</summary>'
+            f'<div class="tq-text">{e(c.articles_text)}</div></details>'
+            if c.articles_text
+            else ""
+        )
+        + "</details>"
     )
 
 

@@ -44,6 +44,11 @@ CONTENT_KINDS = (
 )
 
 
+# Records that are no state's statement on a treaty's content: what a content question
+# excludes (a treaty's own text answers only a question about what the treaty says).
+NOT_STATEMENTS = (Kind.CROSS_REFERENCE, Kind.STATUS, Kind.TREATY_TEXT)
+
+
 # A state's own statements on a treaty's terms: which of them is a "reservation" is often
 # the parser's guess from wording, so a question for one is answered from all three.
 STATEMENT_KINDS = (Kind.RESERVATION, Kind.DECLARATION, Kind.UNDERSTANDING)

@@ -21,6 +21,8 @@ class Kind(StrEnum):
     CROSS_REFERENCE = "cross-reference"
     # A paragraph of a document without treaty-record structure (news, reports).
     PASSAGE = "passage"
+    # An article (or numbered paragraph of one) of a treaty's own text.
+    TREATY_TEXT = "treaty text"
 
 
 class Authority(StrEnum):
@@ -42,6 +44,7 @@ class Record(BaseModel):
     number: str | None = None
     made_upon: str | None = None
     articles: tuple[str, ...] = ()
+    caption: str | None = None  # a treaty text's article caption ("Freedom of communication")
     source: str
     source_title: str
     source_url: str | None = None
@@ -56,14 +59,17 @@ class Record(BaseModel):
 
     @property
     def label(self) -> str:
-        """How a lawyer names the record: "Declaration 1", "Reservation", "Status"."""
+        """How a lawyer names the record: "Declaration 1", "Reservation", "Status",
+        "Article 9(2)"."""
+        if self.kind is Kind.TREATY_TEXT:
+            return self.number or "Treaty text"
         kind = self.kind.value.capitalize()
         return f"{kind} {self.number}" if self.number else kind
 
     def search_text(self) -> str:
         """The record with its context prepended, so a question naming the treaty,
         party or article finds it even when the verbatim text does not say them."""
-        head = [self.treaty, self.party, self.label]
+        head = [self.treaty, self.party, self.label, self.caption]
         if self.articles:
             head.append("articles " + ", ".join(self.articles))
         if self.made_upon:

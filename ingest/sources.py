@@ -79,6 +79,7 @@ class TreatyEntry:
     title: str
     url: str | None
     adopted: str | None = None  # "New York, 16 December 1966": people name treaties by place and year
+    name: str = ""  # the index's whole name, adoption included
 
 
 # "International Covenant on Civil and Political Rights. New York, 16 December 1966"
@@ -112,7 +113,10 @@ def treaty_index(path: Path) -> dict[str, TreatyEntry]:
         fh.seek(0)
         entries = {
             f"{row['chapter_no']}-{row['treaty_no'].replace('.', '-')}": TreatyEntry(
-                short_title(row["treaty_name"]), row.get("url") or None, adoption(row["treaty_name"])
+                short_title(row["treaty_name"]),
+                row.get("url") or None,
+                adoption(row["treaty_name"]),
+                row["treaty_name"].strip(),
             )
             for row in csv.DictReader(fh)
         }
@@ -127,3 +131,20 @@ def treaty_index(path: Path) -> dict[str, TreatyEntry]:
 
 def is_treaty_index(text: str) -> bool:
     return text.lstrip().lower().startswith("chapter_no,treaty_no,treaty_name")
+
+
+def catalogue_title(file: Path, name: str) -> str:
+    """A treaty's title as the treaty indexes of the file's corpus give it (the one
+    beside or above the file, and those in the corpus's folders), found by its whole
+    name or its title in any case; else the name without its place and date of adoption."""
+    manifest = nearest(file, MANIFEST_NAME)
+    indexes = [
+        nearest(file, TREATY_INDEX_NAME),
+        *(manifest.parent.glob(f"*/{TREATY_INDEX_NAME}") if manifest else []),
+    ]
+    wanted = " ".join(name.split()).casefold()
+    for index in filter(None, indexes):
+        for entry in treaty_index(index).values():
+            if wanted in (entry.name.casefold(), entry.title.casefold()):
+                return entry.title
+    return short_title(name)

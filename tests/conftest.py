@@ -24,7 +24,7 @@ from app.assistant import Assistant
 from app.config import Settings
 from ingest.sources import BUNDLED_CORPUS
 
-# Treaties whose declarations and status tables make up the test corpus:
+# Treaties whose declarations, status tables and texts make up the test corpus:
 # ICCPR, ICESCR, CEDAW, CAT, CRC.
 SUBSET_TREATIES = ["4-4", "4-3", "4-8", "4-9", "4-11"]
 
@@ -36,9 +36,11 @@ def copy_corpus_subset(target: Path, treaties: list[str] = SUBSET_TREATIES) -> P
     (untc / "declarations").mkdir(parents=True)
     (untc / "status").mkdir()
     shutil.copy(BUNDLED_CORPUS / "untc-2015" / "index.csv", untc / "index.csv")
+    (target / "treaty-texts").mkdir()
     for treaty in treaties:
         shutil.copy(BUNDLED_CORPUS / f"untc-2015/declarations/{treaty}.txt", untc / "declarations")
         shutil.copy(BUNDLED_CORPUS / f"untc-2015/status/{treaty}.csv", untc / "status")
+        shutil.copy(BUNDLED_CORPUS / f"treaty-texts/{treaty}.md", target / "treaty-texts")
     return target
 
 

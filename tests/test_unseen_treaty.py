@@ -246,3 +246,47 @@ def test_the_first_country_of_a_conversation_is_the_state_it_named_first(unseen:
     history = conversation(unseen, "What did Kenya declare under the songbird convention?", "And Portugal?")
     answer = unseen.ask("going back to the first country: which body did it designate?", history=history)
     assert cited(answer) == {("Kenya", SONGBIRDS, "declaration")}, answer.answer
+
+
+# --- the treaty's own text -------------------------------------------------------------------
+
+
+def text_cited(answer: Answer) -> list[str | None]:
+    return [c.number for c in answer.citations if c.kind == "treaty text"]
+
+
+def test_what_an_article_says_is_quoted_from_the_treatys_text(unseen: Assistant) -> None:
+    answer = unseen.ask("What does article 9 of the songbird convention say?")
+    assert not answer.abstained
+    assert [c.number for c in answer.citations] == ["Article 9(1)", "Article 9(2)"]
+    assert all(c.kind == "treaty text" and c.treaty == SONGBIRDS for c in answer.citations)
+    assert "designate the national authority that issues export permits" in answer.answer
+    assert quotes_are_verbatim(answer)
+
+
+def test_which_article_deals_with_a_subject_is_answered_from_the_text(unseen: Assistant) -> None:
+    answer = unseen.ask("which article of the songbirds convention deals with the settlement of disputes?")
+    assert text_cited(answer) == [c.number for c in answer.citations]
+    assert text_cited(answer)[0] in ("Article 17(1)", "Article 17(2)")
+
+
+def test_an_article_the_treaty_does_not_have_is_declined_saying_how_many_it_has(unseen: Assistant) -> None:
+    answer = unseen.ask("What does article 40 of the songbird convention provide?")
+    assert answer.abstained and not answer.citations
+    assert "has 8 articles" in answer.answer and "no article 40" in answer.answer
+
+
+def test_a_states_reservation_carries_the_text_of_the_article_it_concerns(unseen: Assistant) -> None:
+    answer = unseen.ask("What did Norway reserve under the songbird convention?")
+    [citation] = answer.citations
+    assert (citation.party, citation.kind) == ("Norway", "reservation")
+    assert citation.articles_text == (
+        "Article 9(2): 2. Each Party shall designate the national authority that issues export permits "
+        "and shall inform the secretariat of its designation."
+    )
+
+
+def test_a_question_to_a_state_is_never_answered_from_the_treatys_text(unseen: Assistant) -> None:
+    answer = unseen.ask("What did Kenya say about export permits under the songbird convention?")
+    assert answer.citations and not text_cited(answer)
+    assert {c.party for c in answer.citations} == {"Kenya"}

@@ -216,6 +216,27 @@ def test_the_chat_answers_with_a_citation_card_and_fetches_nothing_from_outside(
     only_local(browser, direct)
 
 
+def test_a_reservations_card_shows_the_article_it_concerns_on_request(
+    browser: Browser, direct: Server
+) -> None:
+    ask(browser, direct, "What did Israel reserve regarding article 16 of CEDAW?")
+    card = browser.page.locator(".tq-card").last
+    assert "Israel" in card.locator("summary").first.inner_text()
+    provisions = card.locator("details.tq-articles")
+    assert provisions.get_attribute("open") is None  # collapsed under the record's own text
+    assert not provisions.locator(".tq-text").is_visible()
+    provisions.locator("summary").click()
+    text = provisions.locator(".tq-text")
+    text.wait_for(state="visible", timeout=5_000)
+    assert text.inner_text().startswith(
+        "Article 16(1): 1. States Parties shall take all appropriate measures to eliminate discrimination "
+        "against women in all matters relating to marriage and family relations"
+    )
+    assert "Article 16(2): 2. The betrothal and the marriage of a child shall have no legal effect" in (
+        text.inner_text()
+    )
+
+
 def test_clicking_a_marker_brings_its_card_into_view(browser: Browser, direct: Server) -> None:
     ask(browser, direct, "What reservations did Azerbaijan make to the Convention on Cybercrime?")
     page = browser.page

@@ -80,9 +80,9 @@ class Parser:
 
 
 def parsers() -> list[Parser]:
-    from ingest.parsers import passages, treaty_page, untc
+    from ingest.parsers import passages, treaty_page, treaty_text, untc
 
-    return [untc.STATUS_TABLE, untc.DECLARATIONS, treaty_page.PARSER, passages.PARSER]
+    return [untc.STATUS_TABLE, untc.DECLARATIONS, treaty_text.PARSER, treaty_page.PARSER, passages.PARSER]
 
 
 def parse_document(ctx: ParseContext) -> str:
