@@ -20,7 +20,7 @@ from app.answer import Answerer, ExtractiveAnswerer, abstain, final
 from app.catalogue import Catalogue, Scope
 from app.config import Settings
 from app.conversation import Reading, Turn, check_history, standalone
-from app.coverage import MAX_TREATIES, filtered, not_held, refusal
+from app.coverage import MAX_TREATIES, filed_under, filtered, not_held, refusal
 from app.errors import QuestionError, StoreError, TreatyQAError
 from app.indexes import Indexes, Plan
 from app.llm import LLMAnswerer, chat_model
@@ -183,7 +183,7 @@ class Assistant:
                 u = replace(u, intent="status")
         if u.treaty_choices and u.parties:
             u = _narrowed(u, indexes.catalogue)
-        return _other_version(u, indexes.catalogue)
+        return _filed_under(_other_version(u, indexes.catalogue), indexes.catalogue)
 
     def stream(
         self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = ()
@@ -237,6 +237,8 @@ class Assistant:
             answerer = LLMAnswerer(self.chat_model, extractive, scorer, self._model_lock)
         for event in answerer.stream(u, plans):
             if isinstance(event, Answer):
+                for party, treaty, under in u.filed_under:
+                    event.answer = f"{filed_under(party, treaty, under)} {event.answer}"
                 if u.without_records and not event.abstained:
                     event.answer += f" {not_held(u.without_records, u.treaties)}"
                 if u.filtered_out:
@@ -345,6 +347,25 @@ def _other_version(u: Understanding, catalogue: Catalogue) -> Understanding:
         v for v in catalogue.treaties_of(u.parties) if v not in u.treaties and any(t in v for t in u.treaties)
     ]
     return replace(u, treaties=tuple(versions)) if versions else u
+
+
+def _filed_under(u: Understanding, catalogue: Catalogue) -> Understanding:
+    """Parties whose entry for a treaty named only points to another ("See chapter IV.3.":
+    Algeria's statements on both Covenants are filed under the ICESCR): the question is
+    read as about the treaty pointed to, and the answer says where the statements are
+    filed. Only when every party named is filed there: another party's records under that
+    treaty answer nothing about the one named."""
+    if u.intent == "status" or u.asks_text or not u.parties or len(u.treaties) != 1:
+        return u
+    [treaty] = u.treaties
+    if any(catalogue.kinds_of(p, treaty)[k] for p in u.parties for k in CONTENT_KINDS):
+        return u
+    pointers = catalogue.select(Scope(u.parties, u.treaties, (Kind.CROSS_REFERENCE,), exclude=()))
+    targets = {r.refers_to or "" for r in pointers}
+    if len(targets) != 1 or "" in targets or {r.party for r in pointers} != set(u.parties):
+        return u
+    [under] = targets
+    return replace(u, treaties=(under,), filed_under=tuple((p, treaty, under) for p in u.parties))
 
 
 def _check_filters(filters: Scope, catalogue: Catalogue) -> None:

@@ -57,6 +57,14 @@ def not_held(parties: Iterable[str], treaties: Iterable[str]) -> str:
     return f"(The corpus has no records of {join(parties)} for the {join(treaties)}.)"
 
 
+def filed_under(party: str, treaty: str, under: str) -> str:
+    """Where a state's statements on a treaty are filed, when its entry only points there."""
+    return (
+        f"{possessive(party)} statements on the {treaty} are filed under the {under} "
+        "(its entry for the former only refers to the latter)."
+    )
+
+
 def filtered(named: Iterable[str], kept: Iterable[str]) -> str:
     """'(Answered for Azerbaijan, as filtered; the question named France.)'."""
     return f"(Answered for {join(kept)}, as filtered; the question named {join(named)}.)"

@@ -80,6 +80,8 @@ class Understanding:
     asks_text: bool = False  # what the treaty itself says ("what does article 9 of CEDAW provide?")
     # Articles whose text speaks of the question's subject, when it names none ("adoption": 21).
     subject_articles: tuple[str, ...] = ()
+    # (party, treaty named, treaty it is filed under) where a party's entry only points elsewhere.
+    filed_under: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def subject(self) -> str:

@@ -45,6 +45,7 @@ class Record(BaseModel):
     made_upon: str | None = None
     articles: tuple[str, ...] = ()
     caption: str | None = None  # a treaty text's article caption ("Freedom of communication")
+    refers_to: str | None = None  # the treaty a cross-reference points to ("See chapter IV.3.")
     source: str
     source_title: str
     source_url: str | None = None

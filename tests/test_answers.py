@@ -191,3 +191,18 @@ def test_streaming_ends_with_the_same_answer_as_ask(assistant: Assistant) -> Non
     events = list(assistant.stream(question))
     assert isinstance(events[-1], Answer)
     assert events[-1].model_dump() == assistant.ask(question).model_dump()
+
+
+def test_an_entry_that_only_points_elsewhere_is_answered_from_where_it_points(assistant: Assistant) -> None:
+    # Algeria's ICCPR entry reads "See chapter IV.3.": its statements on both Covenants are filed
+    # under the ICESCR.
+    answer = assistant.ask("What declarations did Algeria make to the ICCPR?")
+    assert not answer.abstained
+    assert answer.answer.startswith(
+        "Algeria's statements on the International Covenant on Civil and Political Rights are filed under "
+        "the International Covenant on Economic, Social and Cultural Rights"
+    )
+    assert {(c.party, c.treaty) for c in answer.citations} == {
+        ("Algeria", "International Covenant on Economic, Social and Cultural Rights")
+    }
+    assert [c.number for c in answer.citations] == ["1", "2", "3", "4"]

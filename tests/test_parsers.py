@@ -163,3 +163,9 @@ def test_a_one_line_document_gets_a_title_of_one_short_line(tmp_path: Path) -> N
     assert len(records) > 100
     assert len({r.source_title for r in records}) == 1
     assert len(records[0].source_title) <= MAX_FIELD + 1
+
+
+def test_a_cross_reference_names_the_treaty_it_points_to() -> None:
+    [pointer] = [r for r in entry(UNTC / "declarations" / "4-4.txt", "Algeria")]
+    assert pointer.kind is Kind.CROSS_REFERENCE
+    assert pointer.refers_to == "International Covenant on Economic, Social and Cultural Rights"

@@ -15,7 +15,7 @@ from ingest.parsers import ParseContext, Parser
 from ingest.records import Kind
 from ingest.sources import TREATY_INDEX_NAME, TreatyEntry, nearest, treaty_index
 from ingest.states import is_state
-from ingest.text import QUOTES, extract_articles, parse_date, unquote
+from ingest.text import QUOTES, extract_articles, parse_date, roman_to_int, unquote
 
 # --- which treaty a file is about -------------------------------------------------
 
@@ -163,6 +163,19 @@ def split_entry(body: str) -> list[tuple[Kind, _Item]]:
     return list(zip(_assign_kinds(items), items, strict=True))
 
 
+_CHAPTER = re.compile(r"See\s+chapter\s+(?P<chapter>[IVXLC]+)\.(?P<number>\d+(?:\.\w+)?)", re.I)
+
+
+def _referred(ctx: ParseContext, text: str) -> str | None:
+    """The treaty 'See chapter IV.3.' points to, by its id in the file's treaty index."""
+    index = nearest(ctx.file, TREATY_INDEX_NAME)
+    if not index or not (m := _CHAPTER.search(text)):
+        return None
+    key = f"{roman_to_int(m.group('chapter').upper())}-{m.group('number').replace('.', '-')}"
+    entry = treaty_index(index).get(key)
+    return entry.title if entry else None
+
+
 def _is_declarations(text: str) -> bool:
     """Entries headed '#Name' as UNTC writes them, or '# Name' where each names a state: a
     Markdown document's headings ('# Title', '## Part I') are its structure, not states."""
@@ -187,6 +200,7 @@ def _parse_declarations(ctx: ParseContext) -> None:
                 number=item.number,
                 made_upon=item.made_upon,
                 articles=() if kind is Kind.CROSS_REFERENCE else extract_articles(item.text),
+                refers_to=_referred(ctx, item.text) if kind is Kind.CROSS_REFERENCE else None,
                 **treaty,
             )
 
