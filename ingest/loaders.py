@@ -90,12 +90,13 @@ def _decode(data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 break
+    # Before UTF-8: ASCII letters with a zero byte between them are valid UTF-8 too.
+    if (text := _utf16_without_bom(data)) is not None:
+        return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if (text := _utf16_without_bom(data)) is not None:
-        return text
     if b"\x00" not in data:
         from charset_normalizer import from_bytes
 

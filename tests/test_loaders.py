@@ -98,6 +98,18 @@ def test_unicode_exports_with_or_without_a_byte_order_mark_are_read(tmp_path: Pa
     assert load_file(path).text.strip() == text
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_two_short_lines_of_utf16_without_a_byte_order_mark_become_records(
+    tmp_path: Path, encoding: str
+) -> None:
+    text = "Testland declares that article 5 applies.\nIt ratified the treaty in 2020."
+    assert len(text) < 80
+    path = tmp_path / "short.txt"
+    path.write_bytes(text.encode(encoding))
+    _, records, _ = parse_file(path, "short.txt")
+    assert [r.text for r in records] == text.splitlines()
+
+
 def test_html_nested_thousands_deep_is_read_without_a_recursion_limit(tmp_path: Path) -> None:
     path = tmp_path / "deep.html"
     body = (

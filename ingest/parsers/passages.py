@@ -88,8 +88,9 @@ def _parse(ctx: ParseContext) -> None:
     heading = re.match(r"\s*#{1,6}\s+(\S[^\n]*)", ctx.text)
     title = heading.group(1).strip() if heading else _title(paragraphs)
     dated = parse_date("\n".join(paragraphs[:8]))
-    # The headline is not a passage, unless it is all the document has to say.
-    seen: set[str] = {title or ""} if sum(map(_is_content, paragraphs)) > 1 else set()
+    # The headline is not a passage, unless it is all the document has to say, or a sentence.
+    headline = title and title.rstrip()[-1:] not in ".!?" and sum(map(_is_content, paragraphs)) > 1
+    seen: set[str] = {title} if headline and title else set()
     for paragraph in paragraphs:
         if paragraph in seen or not _is_content(paragraph):
             continue
