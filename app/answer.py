@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from app.catalogue import Catalogue, Scope, article_matches_any
+from app.catalogue import Catalogue, Scope, article_matches, article_matches_any
 from app.coverage import covers, join, possessive
 from app.indexes import Plan
 from app.quotes import Asked, Quote, QuoteScorer
@@ -39,6 +39,7 @@ MAX_LISTED = 30  # states listed (each with a citation) in a cross-state answer
 RERANK = 3  # records compared sentence by sentence before one is quoted
 MAX_RECORDS = 8  # records quoted when a question asks for all of a party's reservations, say
 MAX_CHOICES = 8  # treaties offered when a question could be about any of a party's treaties
+LINE_WORDS = 25  # words of an article's text said beside a state's record on it
 
 _CONSENT_VERBS = {
     "accession": "acceded to",
@@ -253,7 +254,12 @@ class ExtractiveAnswerer:
         cited = []
         for party in listed:
             record = by_party[party]
-            label = f" ({record.kind.value})" if len(filed) > 1 else ""
+            details = [record.kind.value] if len(filed) > 1 else []
+            if len(u.concerned) > 1:  # which of the articles asked about this state's record concerns
+                details.append(
+                    _articles(tuple(a for a in u.concerned if article_matches(a, record.articles)))
+                )
+            label = f" ({'; '.join(details)})" if details else ""
             cited.append(f"{party}{label} {draft.cite(record, self.scorer.quote(asked, record).text)}")
         first = by_party[listed[0]]
         draft.say(
@@ -350,7 +356,7 @@ class ExtractiveAnswerer:
         else:
             text = (
                 f"{describe(record)}{_filed_as(u, record)}{_concerning(u, record)} states: “{shown}” "
-                f"{marker}{snapshot_note(record)}"
+                f"{marker}{snapshot_note(record)}{self._provides(record)}"
             )
         draft.say(f"{prefix}{text}.")
         return True
@@ -388,6 +394,19 @@ class ExtractiveAnswerer:
         for provision in dict.fromkeys([*article[:1], record]):
             _quote_provision(draft, u, provision, prefix)
         return True
+
+    def _provides(self, record: Record) -> str:
+        """What the one article a state's record concerns provides, in a line of the
+        treaty's text: '; article 9(2) provides: “States Parties shall grant …”'."""
+        if len(record.articles) != 1 or record.kind is Kind.PASSAGE:
+            return ""
+        provisions = self.catalogue.provisions(record.treaty, record.articles)
+        if len(provisions) != 1:
+            return ""
+        text = " ".join(re.sub(r"^\s*\d+\.\s*", "", provisions[0].text).split())
+        words = text.split()
+        line = " ".join(words[:LINE_WORDS]).rstrip(".;:,") + (" …" if len(words) > LINE_WORDS else "")
+        return f"; {provisions[0].label.lower()} of the treaty provides: “{line}”"
 
     def _several(self, draft: Draft, u: Understanding, records: list[Record], prefix: str) -> None:
         records = sorted(records, key=lambda r: (r.source, r.position))  # as the source lists them

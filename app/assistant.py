@@ -220,18 +220,15 @@ class Assistant:
             return
         scorer = QuoteScorer(self.embedder, indexes.segments_of)
         extractive = ExtractiveAnswerer(scorer, indexes.catalogue, self.settings.min_score)
-        # The question, its topic and its subject in one pass of the model: the quotes are
-        # scored on the first two, the treaty's provisions on the last.
-        listing = u.intent == "list" and u.treaties
-        texts = [u.subject] if listing else [u.question, u.topic or u.question, u.subject]
-        vectors = scorer.encode([t for t in texts if t])
-        u = replace(u, subject_articles=self._subject_articles(u, indexes, scorer))
-        if listing:
+        if not reading.like:  # "something similar": the topic is a record's text, not a subject
+            u = replace(u, subject_articles=self._subject_articles(u, indexes, scorer))
+        if u.intent == "list" and u.treaties:
             answer = extractive.list_states(u)
             answer.retrieved = [c.record_id for c in answer.citations]
             yield answer
             return
-        plans = self._retrieve(u, filters, indexes, vectors[0])
+        # The question and its topic in one pass of the model: the quotes are scored on both.
+        plans = self._retrieve(u, filters, indexes, scorer.encode([u.question, u.topic or u.question])[0])
         answerer: Answerer = extractive
         if self.settings.answerer == "llm" and u.intent != "status":
             answerer = LLMAnswerer(self.chat_model, extractive, scorer, self._model_lock)

@@ -135,16 +135,18 @@ def is_treaty_index(text: str) -> bool:
 
 def catalogue_title(file: Path, name: str) -> str:
     """A treaty's title as the treaty indexes of the file's corpus give it (the one
-    beside or above the file, and those in the corpus's folders), found by its whole
+    beside or above the file, and those anywhere in the corpus), found by its whole
     name or its title in any case; else the name without its place and date of adoption."""
     manifest = nearest(file, MANIFEST_NAME)
-    indexes = [
-        nearest(file, TREATY_INDEX_NAME),
-        *(manifest.parent.glob(f"*/{TREATY_INDEX_NAME}") if manifest else []),
-    ]
+    indexes = [nearest(file, TREATY_INDEX_NAME), *(_indexes_under(manifest.parent) if manifest else ())]
     wanted = " ".join(name.split()).casefold()
     for index in filter(None, indexes):
         for entry in treaty_index(index).values():
             if wanted in (entry.name.casefold(), entry.title.casefold()):
                 return entry.title
     return short_title(name)
+
+
+@cache
+def _indexes_under(root: Path) -> tuple[Path, ...]:
+    return tuple(sorted(root.rglob(TREATY_INDEX_NAME)))

@@ -28,6 +28,7 @@ CITATION_FIELDS = {
     "source_url",
     "authority",
     "text",
+    "articles_text",
 }
 
 
