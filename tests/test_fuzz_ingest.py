@@ -39,7 +39,7 @@ def test_every_file_yields_records_or_a_reason_and_a_second_ingest_changes_nothi
         assert records and {r.id for r in records} <= stored, path
     # The one-line 20 MB file: a record per window of sentences, each with a title of one short line.
     assert by_source["big/one-line.txt"].records > 10_000
-    titles = {r.source_title for r in assistant.indexes().catalogue.records}
+    titles = {r.source_title for r in assistant.indexes.catalogue.records}
     assert max(map(len, titles)) <= MAX_FIELD + 1
     for name in ("utf16/text-00.txt", "utf16/text-01.txt", "utf16/text-02.txt", "html/deep-1.html"):
         assert by_source[name].records, by_source[name]
