@@ -380,9 +380,16 @@ class ExtractiveAnswerer:
                 for record in records[:MAX_RECORDS]:
                     _quote_provision(draft, u, record, prefix)
             return bool(draft.citations)
-        # An article whose caption the question names ("accessibility", "pacta sunt servanda")
-        # is the one it asks about; else the provision whose sentences answer best.
-        captioned = [r for r in self.catalogue.select(scope) if _captioned(r, u.topic_terms)]
+        # An article whose caption the question names ("accessibility", "pacta sunt servanda"),
+        # or that defines the term a question asks the definition of, is the one it asks
+        # about; else the provision whose sentences answer best.
+        term = _DEFINITION.sub(" ", u.subject) if _DEFINITION.search(u.question) else ""
+        term = re.sub(r"^\s*(?:(?:a|an|the|by|of)\s+)*", "", term).strip()
+        captioned = [
+            r
+            for r in self.catalogue.select(scope)
+            if _captioned(r, u.topic_terms) or (term and _defines(r, term))
+        ]
         candidates = [(r, self.scorer.quote(asked, r)) for r in [*captioned, *found[:RERANK]]]
         candidates = [(r, q) for r, q in candidates if q.relevance >= self.min_score or r in captioned]
         if not candidates:
@@ -502,6 +509,17 @@ def _yes_or_no(u: Understanding, record: Record, sentence: str) -> str:
         return f"Yes: {sentence}{snapshot_note(record)}"
     when = f" by the source snapshot ({snapshot(record.snapshot_date)})" if record.snapshot_date else ""
     return f"No: {sentence}; it had not {' or '.join(_FACT_VERBS[f] for f in missing)} it{when}"
+
+
+# A question for a definition: "how does X define torture", "what is meant by a child".
+_DEFINITION = re.compile(r"\bdefin(?:e|es|ed|ition)\b|\bmeant\b|\bmeaning\b", re.I)
+
+
+def _defines(record: Record, term: str) -> bool:
+    """The provision defines the term: 'the term "torture" means', 'a child means'."""
+    words = r"\s+".join(re.escape(w) for w in term.split())
+    quoted = rf"[“\"‘']?{words}\w*[”\"’']?\s*(?:,\s*)?(?:means|shall\s+mean)\b"
+    return bool(re.search(quoted, record.text, re.I))
 
 
 def _captioned(record: Record, terms: tuple[str, ...]) -> bool:

@@ -150,7 +150,7 @@ PRONOUN_AFTER_AUX = re.compile(r"\b(did|does|do|has|have|had|will|would|is|was|w
 _ASKS_TEXT = re.compile(
     r"\b(?:say|says|provide|provides|stipulate|stipulates|require|requires|text|wording|quote|deal|deals"
     r"|cover|covers|address|addresses|protect|protects|guarantee|guarantees|prohibit|prohibits|define"
-    r"|defines|definition|recogni[sz]es?|establish|establishes)\b|\bwhich\s+(?:article|provision)s?\b",
+    r"|defines|definition|meant|meaning|recogni[sz]es?|establish|establishes)\b|\bwhich\s+(?:article|provision)s?\b",
     re.I,
 )
 _A_TREATY = r"\s+(?:treaty|convention|covenant|protocol|agreement)\b"

@@ -290,3 +290,9 @@ def test_a_question_to_a_state_is_never_answered_from_the_treatys_text(unseen: A
     answer = unseen.ask("What did Kenya say about export permits under the songbird convention?")
     assert answer.citations and not text_cited(answer)
     assert {c.party for c in answer.citations} == {"Kenya"}
+
+
+def test_a_definition_is_answered_from_the_provision_that_defines_the_term(unseen: Assistant) -> None:
+    answer = unseen.ask("How does the songbird convention define a songbird?")
+    assert text_cited(answer) == ["Article 1"]
+    assert '"songbird" means any bird of the order Passeriformes' in answer.answer
