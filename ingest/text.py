@@ -133,7 +133,10 @@ def snapshot(value: str) -> str:
 
 
 # Sentences run together where a scrape lost the line break: "...of the Convention.Also according".
-_RUN_TOGETHER = re.compile(r"(?<=[a-z)]{2}\.)(?=[A-Z“\"])")
+# Items of an enumeration are quoted one by one: "...under international law; (c)Disputes ...".
+_RUN_TOGETHER = re.compile(
+    r"(?<=[a-z)]{2}\.)(?=[A-Z“\"])|(?<=;)\s*(?=\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s*[A-Z])"
+)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
