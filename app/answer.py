@@ -385,11 +385,9 @@ class ExtractiveAnswerer:
         # about; else the provision whose sentences answer best.
         term = _DEFINITION.sub(" ", u.subject) if _DEFINITION.search(u.question) else ""
         term = re.sub(r"^\s*(?:(?:a|an|the|by|of)\s+)*", "", term).strip()
-        captioned = [
-            r
-            for r in self.catalogue.select(scope)
-            if _captioned(r, u.topic_terms) or (term and _defines(r, term))
-        ]
+        provisions = self.catalogue.select(scope)
+        named = _captions_named({r.caption for r in provisions if r.caption}, u.topic_terms)
+        captioned = [r for r in provisions if r.caption in named or (term and _defines(r, term))]
         candidates = [(r, self.scorer.quote(asked, r)) for r in [*captioned, *found[:RERANK]]]
         candidates = [(r, q) for r, q in candidates if q.relevance >= self.min_score or r in captioned]
         if not candidates:
@@ -522,12 +520,14 @@ def _defines(record: Record, term: str) -> bool:
     return bool(re.search(quoted, record.text, re.I))
 
 
-def _captioned(record: Record, terms: tuple[str, ...]) -> bool:
-    """The question names the provision's caption: all its words are among the terms."""
+def _captions_named(captions: set[str], terms: tuple[str, ...]) -> set[str]:
+    """The captions the question names: all their words are among its terms."""
     from app.lexical import tokenize
 
-    caption = tokenize([record.caption])[0] if record.caption else []
-    return bool(caption) and set(caption) <= set(terms)
+    listed = sorted(captions)
+    return {
+        c for c, words in zip(listed, tokenize(listed), strict=True) if words and set(words) <= set(terms)
+    }
 
 
 def _quote_provision(draft: Draft, u: Understanding, record: Record, prefix: str) -> None:
