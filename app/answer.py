@@ -385,7 +385,7 @@ class ExtractiveAnswerer:
         # about; else the provision whose sentences answer best.
         term = _DEFINITION.sub(" ", u.subject) if _DEFINITION.search(u.question) else ""
         term = re.sub(r"^\s*(?:(?:a|an|the|by|of)\s+)*", "", term).strip()
-        provisions = self.catalogue.select(scope)
+        provisions = self.catalogue.text_of(scope.treaties)
         named = _captions_named({r.caption for r in provisions if r.caption}, u.topic_terms)
         captioned = [r for r in provisions if r.caption in named or (term and _defines(r, term))]
         candidates = [(r, self.scorer.quote(asked, r)) for r in [*captioned, *found[:RERANK]]]

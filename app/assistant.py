@@ -260,9 +260,9 @@ class Assistant:
         SUBJECT_MARGIN of the best."""
         if u.articles or u.asks_text or u.intent == "status" or not (u.treaties and u.topic_terms):
             return ()
-        scope = Scope((), u.treaties, (Kind.TREATY_TEXT,))
-        if not indexes.catalogue.mask(scope).any():
+        if not indexes.catalogue.text_of(u.treaties):
             return ()
+        scope = Scope((), u.treaties, (Kind.TREATY_TEXT,))
         # The subject alone: the words that ask ("which states made reservations") would find
         # the treaty's own article on reservations.
         vector = scorer.encode([u.subject])[0]

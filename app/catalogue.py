@@ -64,6 +64,11 @@ def article_matches_any(asked: Iterable[str], record: Record) -> bool:
     return any(article_matches(a, record.articles) for a in asked)
 
 
+def _in_order(record: Record) -> tuple[str, int]:
+    """Where the record sits in its source: the order of a treaty's text."""
+    return record.source, record.position
+
+
 class Catalogue:
     def __init__(self, records: list[Record]) -> None:
         self.records = records
@@ -85,6 +90,14 @@ class Catalogue:
                 self.adopted[r.treaty] = r.treaty_adopted
         # A user's notes, say (a treaty's own text names no state it could be asked about).
         self._partyless = [r for r in records if not r.party and r.kind is not Kind.TREATY_TEXT]
+        # Each treaty's own text, in the text's order, and its paragraphs by article ("9"):
+        # looked up for every citation of a state's record, so never searched for.
+        self._text: dict[str, list[Record]] = defaultdict(list)
+        self._by_article: dict[str, dict[str, list[Record]]] = defaultdict(dict)
+        for r in sorted((r for r in records if r.kind is Kind.TREATY_TEXT and r.treaty), key=_in_order):
+            self._text[r.treaty or ""].append(r)
+            for article in dict.fromkeys(a.split("(")[0] for a in r.articles):
+                self._by_article[r.treaty or ""].setdefault(article, []).append(r)
         self._parties_of: dict[str, set[str]] = defaultdict(set)
         self._treaties_of: dict[str, set[str]] = defaultdict(set)
         for r in records:
@@ -125,17 +138,25 @@ class Catalogue:
         names = [n.casefold() for n in names]
         return [r for r in self._partyless if all(n in r.text.casefold() for n in names)]
 
+    def text_of(self, treaties: Iterable[str]) -> list[Record]:
+        """The treaties' own text, in the text's order."""
+        return [r for t in treaties for r in self._text.get(t, ())]
+
     def provisions(self, treaty: str | None, articles: Iterable[str]) -> list[Record]:
         """The treaty's own text of the articles, in the text's order."""
-        scope = Scope(
-            treaties=(treaty,) if treaty else (), kinds=(Kind.TREATY_TEXT,), articles=tuple(articles)
-        )
-        return sorted(self.select(scope), key=lambda r: r.position) if treaty and scope.articles else []
+        asked = tuple(articles)
+        by_article = self._by_article.get(treaty or "", {})
+        found = {
+            r.id: r
+            for a in asked
+            for r in by_article.get(a.split("(")[0], ())
+            if article_matches_any(asked, r)
+        }
+        return sorted(found.values(), key=_in_order)
 
     def article_count(self, treaty: str) -> int:
         """How many articles the treaty's text in the corpus has (annexes' own not counted)."""
-        text = self.select(Scope(treaties=(treaty,), kinds=(Kind.TREATY_TEXT,)))
-        return len({a.split("(")[0] for r in text for a in r.articles})
+        return len(self._by_article.get(treaty, {}))
 
     def treaties_of(self, parties: Iterable[str]) -> list[str]:
         """The treaties any of the parties holds records for."""
