@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from ingest.records import Kind, Record
+from ingest.records import Kind, Record, label
 
 
 class Citation(BaseModel):
@@ -29,10 +29,7 @@ class Citation(BaseModel):
 
     @property
     def label(self) -> str:
-        """'Declaration 1', 'Reservation', 'Status', 'Article 9(2)'."""
-        if self.kind == Kind.TREATY_TEXT:
-            return self.number or "Treaty text"
-        return self.kind.capitalize() + (f" {self.number}" if self.number else "")
+        return label(Kind(self.kind), self.number)
 
     @property
     def facts(self) -> list[str]:

@@ -30,6 +30,14 @@ class Authority(StrEnum):
     SECONDARY = "secondary"
 
 
+def label(kind: Kind, number: str | None) -> str:
+    """How a lawyer names a record: "Declaration 1", "Reservation", "Status", "Article 9(2)"
+    (a treaty text's number is its provision)."""
+    if kind is Kind.TREATY_TEXT:
+        return number or "Treaty text"
+    return f"{kind.value.capitalize()} {number}" if number else kind.value.capitalize()
+
+
 class Record(BaseModel):
     """One declaration, reservation, objection, communication, status fact or passage."""
 
@@ -60,12 +68,7 @@ class Record(BaseModel):
 
     @property
     def label(self) -> str:
-        """How a lawyer names the record: "Declaration 1", "Reservation", "Status",
-        "Article 9(2)"."""
-        if self.kind is Kind.TREATY_TEXT:
-            return self.number or "Treaty text"
-        kind = self.kind.value.capitalize()
-        return f"{kind} {self.number}" if self.number else kind
+        return label(self.kind, self.number)
 
     def search_text(self) -> str:
         """The record with its context prepended, so a question naming the treaty,
