@@ -133,6 +133,14 @@ def is_treaty_index(text: str) -> bool:
     return text.lstrip().lower().startswith("chapter_no,treaty_no,treaty_name")
 
 
+def indexed(file: Path) -> dict[str, TreatyEntry]:
+    """The treaties of the index.csv nearest the file (beside or above it), by id: a file
+    named like a UNTC file ('4-4') in a user's own folder is no UNTC file unless such an
+    index says so."""
+    index = nearest(file, TREATY_INDEX_NAME)
+    return treaty_index(index) if index else {}
+
+
 def catalogue_title(file: Path, name: str) -> str:
     """A treaty's title as the treaty indexes of the file's corpus give it (the one
     beside or above the file, and those anywhere in the corpus), found by its whole

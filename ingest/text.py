@@ -132,6 +132,10 @@ def snapshot(value: str) -> str:
     return value
 
 
+# A Markdown heading line ("# Title", "## Part I"): structure and titles, never a record's text.
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<text>\S[^\n]*)$", re.M)
+
+
 # Sentences run together where a scrape lost the line break: "...of the Convention.Also according".
 # Items of an enumeration are quoted one by one: "...under international law; (c)Disputes ...".
 _RUN_TOGETHER = re.compile(

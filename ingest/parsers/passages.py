@@ -7,7 +7,7 @@ import re
 
 from ingest.parsers import ParseContext, Parser
 from ingest.records import Authority, Kind
-from ingest.text import extract_articles, parse_date, sentence_spans
+from ingest.text import MARKDOWN_HEADING, extract_articles, parse_date, sentence_spans
 
 MAX_WORDS = 160
 MAX_CHARS = 2000
@@ -19,9 +19,6 @@ def _is_content(paragraph: str) -> bool:
     return n >= 14 or (n >= 6 and paragraph.rstrip()[-1:] in '.!?"”')
 
 
-_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
-
-
 def _paragraphs(text: str) -> list[str]:
     """Lines joined where a sentence runs on, split elsewhere, so that a byline
     is not glued to the first paragraph. A line runs on when the next starts in
@@ -29,8 +26,8 @@ def _paragraphs(text: str) -> list[str]:
     without ending a sentence."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     # A Markdown heading is a paragraph of its own (the document's title, or a section's).
-    headings = {i for i, line in enumerate(lines) if _MARKDOWN_HEADING.match(line)}
-    lines = [_MARKDOWN_HEADING.sub("", line) for line in lines]
+    headings = {i for i, line in enumerate(lines) if MARKDOWN_HEADING.match(line)}
+    lines = [MARKDOWN_HEADING.sub(r"\g<text>", line) for line in lines]
     width = max((len(line) for line in lines), default=0)
     paragraphs: list[str] = []
     current: list[str] = []
@@ -85,8 +82,8 @@ def _title(paragraphs: list[str]) -> str | None:
 
 def _parse(ctx: ParseContext) -> None:
     paragraphs = _paragraphs(ctx.text)
-    heading = re.match(r"\s*#{1,6}\s+(\S[^\n]*)", ctx.text)
-    title = heading.group(1).strip() if heading else _title(paragraphs)
+    heading = MARKDOWN_HEADING.match(ctx.text.lstrip())
+    title = heading.group("text").strip() if heading else _title(paragraphs)
     dated = parse_date("\n".join(paragraphs[:8]))
     # The headline is not a passage, unless it is all the document has to say, or a sentence.
     headline = title and title.rstrip()[-1:] not in ".!?" and sum(map(_is_content, paragraphs)) > 1

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from ingest.parsers import ParseContext, Parser
 from ingest.parsers.passages import windows
 from ingest.records import Kind
-from ingest.sources import TREATY_INDEX_NAME, catalogue_title, nearest, treaty_index
-from ingest.text import roman_to_int
+from ingest.sources import catalogue_title, indexed
+from ingest.text import MARKDOWN_HEADING, roman_to_int
 
 _MARKS = r"(?:#{1,6}[ \t]*)?(?:\*\*)?"
 _NUMBER = r"(?P<n>\d{1,3}(?:\s?[A-Za-z]{1,2}\b|\s?(?:bis|ter|quater|quinquies))?|[IVXLC]{1,7})"
@@ -32,7 +32,6 @@ _ANNEX = re.compile(
 _SECTION = re.compile(r"^#{1,6}[ \t]*(?P<n>\d{1,3}|[IVXLC]{1,7})\.?[ \t]*$", re.M)
 _GROUP = re.compile(rf"^{_MARKS}(?:Part|PART|Chapter|CHAPTER|Section|SECTION)\s+[\w.]+\b[^\n]{{0,80}}$")
 _CAPTION = re.compile(r"^\*\*(?P<caption>[^*\n]{2,160})\*\*$")
-_HEADING = re.compile(r"^#{1,6}\s+(?P<text>\S[^\n]*)$")
 _TREATY_LINE = re.compile(r"^treaty:\s*(?P<name>\S[^\n]*)$", re.M)
 _PARAGRAPH = re.compile(r"^(?P<n>\d{1,2})\.\s*(?=[A-Z(“\"'‘*])")
 
@@ -63,13 +62,12 @@ def _is_treaty_text(text: str) -> bool:
 def _catalogue_title(ctx: ParseContext) -> str | None:
     """The treaty as the catalogue names it: by the file's id ('4-8') in the nearest
     treaty index, else by the name on its 'treaty:' line, else by its first heading."""
-    index = nearest(ctx.file, TREATY_INDEX_NAME)
-    if index and (entry := treaty_index(index).get(ctx.file.stem)):
+    if entry := indexed(ctx.file).get(ctx.file.stem):
         return entry.title
     if m := _TREATY_LINE.search(ctx.text[:2000]):
         return catalogue_title(ctx.file, m.group("name"))
     first = next((line.strip() for line in ctx.text.splitlines() if line.strip()), "")
-    heading = _HEADING.match(first)
+    heading = MARKDOWN_HEADING.match(first)
     return catalogue_title(ctx.file, heading.group("text") if heading else first) if first else None
 
 
@@ -137,9 +135,9 @@ def _parse(ctx: ParseContext) -> None:
     treaty = _catalogue_title(ctx)
     preamble, articles = _articles(ctx.text)
     # The title (a Markdown heading, or a first line that ends no sentence) is no part of the text.
-    if preamble and _is_caption(_HEADING.sub(r"\g<text>", preamble[0])):
+    if preamble and _is_caption(MARKDOWN_HEADING.sub(r"\g<text>", preamble[0])):
         preamble = preamble[1:]
-    body = [line for line in preamble if not _HEADING.match(line) and line.lower() != "preamble"]
+    body = [line for line in preamble if not MARKDOWN_HEADING.match(line) and line.lower() != "preamble"]
     # Before the first article, the preamble; a text without articles is all body.
     part = "Preamble" if articles else None
     for i, window in enumerate(windows(" ".join(body)) if body else []):

@@ -7,28 +7,19 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ingest.kinds import kind_from_label, kind_from_wording
 from ingest.parsers import ParseContext, Parser
 from ingest.records import Kind
-from ingest.sources import TREATY_INDEX_NAME, TreatyEntry, nearest, treaty_index
+from ingest.sources import TreatyEntry, indexed
 from ingest.states import is_state
 from ingest.text import QUOTES, extract_articles, parse_date, roman_to_int, unquote
 
 # --- which treaty a file is about -------------------------------------------------
 
 
-def untc_treaty(file: Path) -> TreatyEntry | None:
-    """Look the file stem ('4-4') up in the nearest index.csv: a file of that name in a
-    user's own folder is no UNTC file unless an index beside or above it says so."""
-    index = nearest(file, TREATY_INDEX_NAME)
-    return treaty_index(index).get(file.stem) if index else None
-
-
-def _treaty_fields(ctx: ParseContext) -> dict[str, Any]:
-    entry = untc_treaty(ctx.file)
+def _treaty_fields(entry: TreatyEntry | None) -> dict[str, Any]:
     if not entry:
         return {"treaty": None, "source_url": None}
     return {"treaty": entry.title, "source_url": entry.url, "treaty_adopted": entry.adopted}
@@ -166,13 +157,11 @@ def split_entry(body: str) -> list[tuple[Kind, _Item]]:
 _CHAPTER = re.compile(r"See\s+chapter\s+(?P<chapter>[IVXLC]+)\.(?P<number>\d+(?:\.\w+)?)", re.I)
 
 
-def _referred(ctx: ParseContext, text: str) -> str | None:
+def _referred(treaties: dict[str, TreatyEntry], text: str) -> str | None:
     """The treaty 'See chapter IV.3.' points to, by its id in the file's treaty index."""
-    index = nearest(ctx.file, TREATY_INDEX_NAME)
-    if not index or not (m := _CHAPTER.search(text)):
+    if not (m := _CHAPTER.search(text)):
         return None
-    key = f"{roman_to_int(m.group('chapter').upper())}-{m.group('number').replace('.', '-')}"
-    entry = treaty_index(index).get(key)
+    entry = treaties.get(f"{roman_to_int(m.group('chapter').upper())}-{m.group('number').replace('.', '-')}")
     return entry.title if entry else None
 
 
@@ -186,7 +175,8 @@ def _is_declarations(text: str) -> bool:
 
 
 def _parse_declarations(ctx: ParseContext) -> None:
-    treaty = _treaty_fields(ctx)
+    treaties = indexed(ctx.file)
+    treaty = _treaty_fields(treaties.get(ctx.file.stem))
     heads = list(_ENTRY_HEAD.finditer(ctx.text))
     for i, head in enumerate(heads):
         party = head.group(1).strip()
@@ -200,7 +190,7 @@ def _parse_declarations(ctx: ParseContext) -> None:
                 number=item.number,
                 made_upon=item.made_upon,
                 articles=() if kind is Kind.CROSS_REFERENCE else extract_articles(item.text),
-                refers_to=_referred(ctx, item.text) if kind is Kind.CROSS_REFERENCE else None,
+                refers_to=_referred(treaties, item.text) if kind is Kind.CROSS_REFERENCE else None,
                 **treaty,
             )
 
@@ -250,7 +240,7 @@ def _is_status_table(text: str) -> bool:
 
 
 def _parse_status(ctx: ParseContext) -> None:
-    treaty = _treaty_fields(ctx)
+    treaty = _treaty_fields(indexed(ctx.file).get(ctx.file.stem))
     rows = list(csv.reader(io.StringIO(ctx.text.lstrip())))
     columns = [_column(name) for name in rows[0][1:]]
     for row in rows[1:]:
