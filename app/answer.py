@@ -19,6 +19,7 @@ from app.results import Answer, Citation
 from app.understand import STATUS_WORDS, Understanding
 from ingest.kinds import (
     CONTENT_KINDS,
+    DEFINITION_ASKED,
     NOT_STATEMENTS,
     PLURAL_NOUN,
     STATEMENT_KINDS,
@@ -383,7 +384,7 @@ class ExtractiveAnswerer:
         # An article whose caption the question names ("accessibility", "pacta sunt servanda"),
         # or that defines the term a question asks the definition of, is the one it asks
         # about; else the provision whose sentences answer best.
-        term = _DEFINITION.sub(" ", u.subject) if _DEFINITION.search(u.question) else ""
+        term = DEFINITION_ASKED.sub(" ", u.subject) if DEFINITION_ASKED.search(u.question) else ""
         term = re.sub(r"^\s*(?:(?:a|an|the|by|of)\s+)*", "", term).strip()
         provisions = self.catalogue.text_of(scope.treaties)
         named = _captions_named({r.caption for r in provisions if r.caption}, u.topic_terms)
@@ -507,10 +508,6 @@ def _yes_or_no(u: Understanding, record: Record, sentence: str) -> str:
         return f"Yes: {sentence}{snapshot_note(record)}"
     when = f" by the source snapshot ({snapshot(record.snapshot_date)})" if record.snapshot_date else ""
     return f"No: {sentence}; it had not {' or '.join(_FACT_VERBS[f] for f in missing)} it{when}"
-
-
-# A question for a definition: "how does X define torture", "what is meant by a child".
-_DEFINITION = re.compile(r"\bdefin(?:e|es|ed|ition)\b|\bmeant\b|\bmeaning\b", re.I)
 
 
 def _defines(record: Record, term: str) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from app.errors import ConfigError
+from ingest.kinds import TEXT_VERBS
 from ingest.sources import ALIASES_NAME, BUNDLED_CORPUS
 
 # --- the data file --------------------------------------------------------------------
@@ -170,10 +171,8 @@ _STOP_BEFORE = frozenset(
 _STOP_AFTER = frozenset(
     """did does do has have had is are was were what which when who whom how why make made makes say says said
     that this these those apply applies applied mean means reserve reserved declare declared object objected
-    ratify ratified sign signed accede acceded join joined regarding about with respect define defines provide
-    provides deal deals cover covers protect protects guarantee guarantees require requires prohibit prohibits
-    stipulate stipulates""".split()
-)
+    ratify ratified sign signed accede acceded join joined regarding about with respect""".split()
+) | frozenset(TEXT_VERBS)
 _CONNECTORS = frozenset("on of for against relating concerning establishing amending to".split())
 # Head words that in lower case are mostly ordinary nouns ("prior agreement", "its
 # constitution"): such a phrase names a treaty only when it fits a title.

@@ -9,7 +9,7 @@ from typing import Literal
 
 from app.catalogue import Catalogue, Scope
 from app.names import ACRONYM, Gazetteer, NameData, Span, TreatyNames, overlaps
-from ingest.kinds import KIND_ASKED, KIND_NOUN, NOT_STATEMENTS, NOUNS, kinds_named
+from ingest.kinds import KIND_ASKED, KIND_NOUN, NOT_STATEMENTS, NOUNS, TEXT_ASKED, kinds_named
 from ingest.records import Kind
 from ingest.text import article_spans, extract_articles
 
@@ -146,13 +146,6 @@ SUBJECT_PRONOUN = re.compile(
     re.I,
 )
 PRONOUN_AFTER_AUX = re.compile(r"\b(did|does|do|has|have|had|will|would|is|was|were|are)\s+(they|it)\b", re.I)
-# A question about what a treaty itself says, provides or deals with (asked of no state).
-_ASKS_TEXT = re.compile(
-    r"\b(?:say|says|provide|provides|stipulate|stipulates|require|requires|text|wording|quote|deal|deals"
-    r"|cover|covers|address|addresses|protect|protects|guarantee|guarantees|prohibit|prohibits|define"
-    r"|defines|definition|meant|meaning|recogni[sz]es?|establish|establishes)\b|\bwhich\s+(?:article|provision)s?\b",
-    re.I,
-)
 _A_TREATY = r"\s+(?:treaty|convention|covenant|protocol|agreement)\b"
 TREATY_REFERENCE = re.compile(rf"\b(?:this|that|the\s+same|the){_A_TREATY}", re.I)
 TREATY_PRONOUN = re.compile(r"\b(to|under|of|from|ratify|sign|join)\s+it\b", re.I)
@@ -278,7 +271,7 @@ class QuestionReader:
             and not kinds
             and not objected_to
             and intent == "content"
-            and _ASKS_TEXT.search(question)
+            and TEXT_ASKED.search(question)
             and any(self.catalogue.kinds_of(None, t)[Kind.TREATY_TEXT] for t in treaties)
         )
         return Understanding(

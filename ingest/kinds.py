@@ -44,6 +44,19 @@ CONTENT_KINDS = (
 )
 
 
+# How a question asks what a treaty itself says (Kind.TREATY_TEXT), not what a state said:
+# "what does article 9 provide", "how does the CAT define torture", "which article deals with".
+DEFINING = ("define", "defines", "defined", "definition", "meant", "meaning")
+TEXT_VERBS = (
+    *"""say says provide provides stipulate stipulates require requires deal deals cover covers address
+    addresses protect protects guarantee guarantees prohibit prohibits recognise recognises recognize
+    recognizes establish establishes text wording quote""".split(),
+    *DEFINING,
+)
+TEXT_ASKED = re.compile(rf"\b(?:{'|'.join(TEXT_VERBS)})\b|\bwhich\s+(?:article|provision)s?\b", re.I)
+DEFINITION_ASKED = re.compile(rf"\b(?:{'|'.join(DEFINING)})\b", re.I)
+
+
 # Records that are no state's statement on a treaty's content: what a content question
 # excludes (a treaty's own text answers only a question about what the treaty says).
 NOT_STATEMENTS = (Kind.CROSS_REFERENCE, Kind.STATUS, Kind.TREATY_TEXT)
