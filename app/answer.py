@@ -15,7 +15,7 @@ from app.catalogue import Catalogue, Scope, article_matches, article_matches_any
 from app.coverage import covers, join, possessive
 from app.indexes import Plan
 from app.quotes import Asked, Quote, QuoteScorer
-from app.results import Answer, Citation
+from app.results import Answer, Citation, Row
 from app.understand import STATUS_WORDS, Understanding
 from ingest.kinds import (
     CONTENT_KINDS,
@@ -60,6 +60,7 @@ class Draft:
     sentences: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)  # treaties to choose from, when unsure which
+    rows: list[Record] = field(default_factory=list)  # a list answer's records, each a table row
 
     def cite(self, record: Record, quote: str) -> str:
         for c in self.citations:
@@ -68,11 +69,22 @@ class Draft:
         self.citations.append(Citation.of(len(self.citations) + 1, record, quote))
         return f"[{len(self.citations)}]"
 
+    def row(self, record: Record, quote: str) -> str:
+        """Cite a record of a list answer: it is a row of the answer's table too."""
+        self.rows.append(record)
+        return self.cite(record, quote)
+
     def say(self, sentence: str) -> None:
         self.sentences.append(sentence)
 
     def answer(self) -> Answer:
-        return Answer(answer=" ".join(self.sentences), abstained=False, citations=self.citations)
+        by_id = {c.record_id: c for c in self.citations}
+        return Answer(
+            answer=" ".join(self.sentences),
+            abstained=False,
+            citations=self.citations,
+            table=[Row.of(by_id[r.id], r) for r in self.rows],
+        )
 
 
 def abstain(message: str, choices: Iterable[str] = ()) -> Answer:
@@ -251,7 +263,8 @@ class ExtractiveAnswerer:
         treaty = f" to the {join(u.treaties)}" if u.treaties else ""
         asked = Asked(u.question, u.topic, u.concerned)
         # States whose record is of the asked kind first, then the others, each alphabetically.
-        listed = sorted(by_party, key=lambda p: (by_party[p].kind not in kinds, p))[:MAX_LISTED]
+        ordered = sorted(by_party, key=lambda p: (by_party[p].kind not in kinds, p))
+        listed = ordered[:MAX_LISTED]
         cited = []
         for party in listed:
             record = by_party[party]
@@ -261,16 +274,16 @@ class ExtractiveAnswerer:
                     _articles(tuple(a for a in u.concerned if article_matches(a, record.articles)))
                 )
             label = f" ({'; '.join(details)})" if details else ""
-            cited.append(f"{party}{label} {draft.cite(record, self.scorer.quote(asked, record).text)}")
+            cited.append(f"{party}{label} {draft.row(record, self.scorer.quote(asked, record).text)}")
         first = by_party[listed[0]]
         draft.say(
             f"{len(by_party)} {'state or organisation' if len(by_party) == 1 else 'states or organisations'} "
             f"{what}{treaty}{snapshot_note(first)}: {join(cited)}."
         )
         if len(by_party) > MAX_LISTED:
-            draft.say(
-                f"{len(by_party) - MAX_LISTED} more are not listed; narrow the question (by article or kind)."
-            )
+            for party in ordered[MAX_LISTED:]:
+                draft.row(by_party[party], self.scorer.quote(asked, by_party[party]).text)
+            draft.say(f"{len(by_party) - MAX_LISTED} more are in the table (and cited) but not named here.")
         return draft.answer()
 
     # --- parts -------------------------------------------------------------------------
@@ -423,15 +436,17 @@ class ExtractiveAnswerer:
         has = f"records no {join(plural(k) for k in asked)} of {first.party}; it has" if asked else "has"
         where = f"to the {first.treaty}{snapshot_note(first)}"
         draft.say(f"{prefix}The corpus {has} {len(records)} {kinds} of {first.party} {where}:")
-        for record in records[:MAX_RECORDS]:
+        for n, record in enumerate(records):
             quote = self.scorer.best_quote(u.question, record)
-            draft.say(
-                f"{record.label}"
-                + (f" (Article {', '.join(record.articles)})" if record.articles else "")
-                + f": “{trim_quote(quote, u.topic)}” {draft.cite(record, quote)}."
-            )
+            marker = draft.row(record, quote)
+            if n < MAX_RECORDS:
+                draft.say(
+                    f"{record.label}"
+                    + (f" (Article {', '.join(record.articles)})" if record.articles else "")
+                    + f": “{trim_quote(quote, u.topic)}” {marker}."
+                )
         if len(records) > MAX_RECORDS:
-            draft.say(f"{len(records) - MAX_RECORDS} more are not quoted; ask about a specific article.")
+            draft.say(f"{len(records) - MAX_RECORDS} more are in the table (and cited) but not quoted here.")
 
     def _wants_all(self, u: Understanding, scope: Scope) -> bool:
         """'What reservations did X make to Y?': a plural kind, one party and one treaty

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -41,6 +42,12 @@ class AskResponse(Answer):
     question: str
 
 
+class FeedbackRequest(BaseModel):
+    answer_id: str = Field(description="As the answer gave it", min_length=1, max_length=64)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=4000, description="What was good or wrong, optionally")
+
+
 class Health(BaseModel):
     status: str
     records: int
@@ -48,14 +55,28 @@ class Health(BaseModel):
     store: str
 
 
-def router(assistant: Assistant, guard: Guard, client: Callable[[Request], str]) -> APIRouter:
+def router(
+    assistant: Assistant,
+    guard: Guard,
+    client: Callable[[Request], str],
+    user: Callable[[Request], str | None],
+) -> APIRouter:
+    """`client` is the key limits count by; `user` the name the audit log keeps."""
     api = APIRouter(prefix="/api")
 
     @api.post("/ask", response_model=AskResponse, tags=["questions"])
     def ask(body: AskRequest, request: Request) -> AskResponse:
         """Answer a question from the sources, with numbered citations (or decline)."""
-        answer = guard.run(client(request), lambda: assistant.ask(body.question, body.scope(), body.history))
+        who = user(request)
+        answer = guard.run(
+            client(request), lambda: assistant.ask(body.question, body.scope(), body.history, who)
+        )
         return AskResponse(question=body.question, **answer.model_dump())
+
+    @api.post("/feedback", status_code=204, tags=["questions"])
+    def feedback(body: FeedbackRequest) -> None:
+        """Rate an answer (up or down, with an optional comment): kept with it in the audit log."""
+        assistant.feedback(body.answer_id, body.rating, body.comment)
 
     @api.get("/health", response_model=Health, tags=["service"])
     def health() -> Health:

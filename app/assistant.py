@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
@@ -17,6 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from app.answer import Answerer, ExtractiveAnswerer, abstain, final
+from app.audit import AuditLog, Entry, Rating, now
 from app.catalogue import Catalogue, Scope
 from app.config import Settings
 from app.conversation import Reading, Turn, check_history, standalone
@@ -137,6 +139,15 @@ class Assistant:
         """Treaty and state aliases: the bundled ones and the corpus folder's own."""
         return load_names(self.settings.corpus_dir)
 
+    @cached_property
+    def audit(self) -> AuditLog:
+        s = self.settings
+        return AuditLog(s.audit_path, s.audit_log, s.audit_retention_days)
+
+    def feedback(self, answer_id: str, rating: Rating, comment: str | None = None) -> None:
+        """A user's rating of an answer (and why), kept with the answer in the audit log."""
+        self.audit.feedback(answer_id, rating, comment)
+
     @property
     def chat_model(self) -> object:
         if self._chat_model is None:
@@ -186,11 +197,37 @@ class Assistant:
         return _filed_under(_other_version(u, indexes.catalogue), indexes.catalogue)
 
     def stream(
-        self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = ()
+        self,
+        question: str,
+        filters: Scope = Scope(),
+        history: Sequence[Turn] = (),
+        user: str | None = None,
     ) -> Iterator[str | Answer]:
         """Answer text as it is written, then the final Answer, whose citations never change.
         A follow-up is completed from `history` (the earlier turns, oldest first); the
-        Answer then says how it was read (`resolved_question`)."""
+        Answer then says how it was read (`resolved_question`). Every answer gets an
+        `answer_id` and is logged for `user` (as authenticated) in the audit log."""
+        started = time.perf_counter()
+        for event in self._stream(question, filters, history):
+            if isinstance(event, Answer):
+                event.answer_id = uuid.uuid4().hex
+                self.audit.record(
+                    Entry(
+                        answer_id=event.answer_id,
+                        time=now(),
+                        user=user,
+                        question=question,
+                        read_as=event.read_as,
+                        answer=event.answer,
+                        abstained=event.abstained,
+                        cited=tuple(c.record_id for c in event.citations),
+                        answerer=self.settings.answerer,
+                        latency_ms=(time.perf_counter() - started) * 1000,
+                    )
+                )
+            yield event
+
+    def _stream(self, question: str, filters: Scope, history: Sequence[Turn]) -> Iterator[str | Answer]:
         question = _checked(question, self.settings.max_question_chars)
         check_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         if not looks_english(question):
@@ -215,13 +252,20 @@ class Assistant:
         u = replace(self.understand(reading.question, filters, indexes), pinned=reading.pinned)
         if reading.like:
             u = indexes.reader.about(u, reading.like, reading.like_articles)
-        if message := refusal(u, indexes.catalogue):
-            yield abstain(message)
-            return
         scorer = QuoteScorer(self.embedder, indexes.segments_of)
-        extractive = ExtractiveAnswerer(scorer, indexes.catalogue, self.settings.min_score)
-        if not reading.like:  # "something similar": the topic is a record's text, not a subject
+        refused = refusal(u, indexes.catalogue)
+        if not (reading.like or refused):  # "something similar": the topic is a record's text
             u = replace(u, subject_articles=self._subject_articles(u, indexes, scorer))
+        events = [abstain(refused)] if refused else self._answers_to(u, filters, indexes, scorer)
+        for event in events:
+            if isinstance(event, Answer):
+                event.read_as = f"{reading.question} | {u.read_as()}"
+            yield event
+
+    def _answers_to(
+        self, u: Understanding, filters: Scope, indexes: Indexes, scorer: QuoteScorer
+    ) -> Iterator[str | Answer]:
+        extractive = ExtractiveAnswerer(scorer, indexes.catalogue, self.settings.min_score)
         if u.intent == "list" and u.treaties:
             answer = extractive.list_states(u)
             answer.retrieved = [c.record_id for c in answer.citations]
@@ -250,8 +294,23 @@ class Assistant:
                 )
             yield event
 
-    def ask(self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = ()) -> Answer:
-        return final(self.stream(question, filters, history))
+    def ask(
+        self, question: str, filters: Scope = Scope(), history: Sequence[Turn] = (), user: str | None = None
+    ) -> Answer:
+        return final(self.stream(question, filters, history, user))
+
+    def search(self, query: str, filters: Scope = Scope(), limit: int = 8) -> list[Citation]:
+        """The records that best match `query` within `filters` (no answer written), each as
+        a citation quoting its sentence closest to the query."""
+        query = _checked(query, self.settings.max_question_chars)
+        indexes = self.indexes
+        _check_filters(filters, indexes.catalogue)
+        scorer = QuoteScorer(self.embedder, indexes.segments_of)
+        found = indexes.search(query, scorer.encode([query])[0], limit, filters)
+        citations = [Citation.of(n, r, scorer.best_quote(query, r)) for n, r in enumerate(found, 1)]
+        for citation in citations:
+            citation.articles_text = articles_text(citation, indexes.catalogue)
+        return citations
 
     def _subject_articles(self, u: Understanding, indexes: Indexes, scorer: QuoteScorer) -> tuple[str, ...]:
         """The articles whose text speaks of what a question asks about a treaty without

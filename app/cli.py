@@ -156,15 +156,27 @@ def _ask_file(assistant: Assistant, fh: IO[str]) -> bool:
     help='JSONL file, one {"id", "question"} per line, optionally with "history" ("-" for stdin).',
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def ask(question: str | None, file: IO[str] | None, as_json: bool) -> None:
+@click.option("--csv", "as_csv", is_flag=True, help="Print a list answer's table as CSV.")
+def ask(question: str | None, file: IO[str] | None, as_json: bool, as_csv: bool) -> None:
     """Answer QUESTION from the ingested sources, with citations."""
     if bool(question) == bool(file):
         raise click.UsageError("Give either a QUESTION or --file questions.jsonl.")
+    if as_csv and (as_json or file):
+        raise click.UsageError("--csv prints one answer's table; it does not combine with --json or --file.")
     assistant = _assistant()
     if file:
         if not as_json:
             raise click.UsageError("--file writes JSON lines; add --json.")
         sys.exit(0 if _ask_file(assistant, file) else 1)
+    if as_csv:
+        from app.results import table_csv
+
+        result = assistant.ask(question or "")
+        if not result.table:
+            click.echo(f"This answer is not a list, so it has no table:\n{result.answer}", err=True)
+            sys.exit(1)
+        click.echo(table_csv(result.table), nl=False)
+        return
     if as_json:
         out, ok = _result_json(assistant, None, question)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
@@ -229,6 +241,44 @@ def doctor(repair: bool) -> None:
     if not checkup.healthy:
         click.echo("Run `treatyqa doctor --repair` to rebuild them from the store.", err=True)
         sys.exit(1)
+
+
+@cli.command("log")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
+    help="Only answers from then on (a date, or a date and time, UTC).",
+)
+@click.option("--rating", type=click.Choice(["up", "down"]), help="Only answers rated so.")
+@click.option("--csv", "as_csv", is_flag=True, help="Export as CSV (UTF-8, header row) instead.")
+def audit_log(since: Any, rating: Any, as_csv: bool) -> None:
+    """Show the audit log: each answer with who asked, how it was read, what it cited,
+    and the feedback it got."""
+    import csv
+    from datetime import UTC
+
+    from app.audit import COLUMNS, AuditLog
+    from app.config import Settings
+
+    s = Settings()
+    if s.audit_log == "off" and not s.audit_path.exists():
+        raise click.ClickException("The audit log is off (TREATYQA_AUDIT_LOG=off) and holds nothing.")
+    entries = AuditLog(s.audit_path).entries(since.replace(tzinfo=UTC) if since else None, rating)
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(e.row() for e in entries)
+        return
+    shown = 0
+    for e in entries:
+        shown += 1
+        feedback = f"  rated {e.rating}" + (f": {e.comment}" if e.comment else "") if e.rating else ""
+        click.echo(f"{e.time}  {e.user or '-'}  {e.latency_ms:.0f} ms  {e.answer_id}{feedback}")
+        if e.question is not None:
+            click.echo(f"  Q: {e.question}\n  read as: {e.read_as}\n  A: {e.answer}")
+        click.echo(f"  cited: {' '.join(e.cited) or '-'}\n")
+    if not shown:
+        click.echo("No answers in the log" + (" match." if since or rating else " yet."), err=True)
 
 
 @cli.command()
@@ -323,7 +373,8 @@ def evaluate(
     from evals.metrics import shortfalls
 
     overrides: dict[str, Any] = {"answerer": answerer, "top_k": k, "min_score": min_score}
-    settings = Settings(**{key: v for key, v in overrides.items() if v is not None})
+    # An evaluation's answers are no one's: they stay out of the audit log.
+    settings = Settings(audit_log="off", **{key: v for key, v in overrides.items() if v is not None})
     assistant = Assistant(settings)
     if not assistant.store.count():
         raise TreatyQAError("The store is empty; run `treatyqa ingest` first.")

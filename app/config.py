@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         4_000_000, ge=10_000, description="Larger request bodies are refused (413) before they are read"
     )
 
+    audit_log: Literal["on", "off", "no-text"] = Field(
+        "on", description="Log every answer in DATA_DIR/audit.sqlite3; no-text keeps all but the texts"
+    )
+    audit_retention_days: int = Field(
+        365, ge=0, description="Logged answers older than this many days are removed; 0 = kept for ever"
+    )
+
     # The web chat and HTTP API (`treatyqa serve`).
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
@@ -74,6 +81,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def audit_path(self) -> Path:
+        return self.data_dir / "audit.sqlite3"
 
     @property
     def exports_path(self) -> Path:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
+
 from pydantic import BaseModel, Field
 
 from ingest.records import Kind, Record, label
@@ -59,10 +63,51 @@ class Citation(BaseModel):
         )
 
 
+class Row(BaseModel):
+    """One record of a list answer, as a table row (and a CSV line): one per state and record."""
+
+    state: str | None
+    record: str = Field(description="Kind and number: 'Reservation 2', 'Status'")
+    kind: str
+    articles: str = Field(description="Articles the record concerns, comma-separated")
+    made_upon: str | None
+    signature: str | None = Field(description="ISO date (status records)")
+    consent: str | None = Field(description="ISO date of ratification, accession... (status records)")
+    consent_kind: str | None = Field(description="ratification, accession, succession... (status records)")
+    entry_into_force: str | None = Field(description="ISO date (status records)")
+    quote: str
+    citation: str = Field(description="'[3] Reservation 1 — France — Convention on ... — Article 9'")
+    marker: int = Field(description="The citation's n, as in [n]")
+    record_id: str
+
+    @classmethod
+    def of(cls, citation: Citation, record: Record) -> Row:
+        return cls(
+            marker=citation.marker,
+            record_id=record.id,
+            state=record.party,
+            record=record.label,
+            kind=record.kind.value,
+            articles=", ".join(record.articles),
+            made_upon=record.made_upon,
+            signature=record.signature_date,
+            consent=record.consent_date,
+            consent_kind=record.consent_act,
+            entry_into_force=record.entry_into_force_date,
+            quote=citation.quote,
+            citation=f"[{citation.marker}] " + " — ".join([citation.label, *citation.facts]),
+        )
+
+
 class Answer(BaseModel):
+    answer_id: str | None = Field(None, description="Identifies the answer for feedback (POST /api/feedback)")
     answer: str
     abstained: bool
     citations: list[Citation] = Field(default_factory=list)
+    table: list[Row] = Field(
+        default_factory=list,
+        description="For a list answer, every record listed (the text may name only some), one row each",
+    )
     resolved_question: str | None = Field(
         default=None,
         description="The standalone question answered, when a follow-up was completed from the conversation",
@@ -73,3 +118,14 @@ class Answer(BaseModel):
     )
     # IDs of the records retrieved for the question, best first: for evaluation, not part of the output.
     retrieved: list[str] = Field(default_factory=list, exclude=True)
+    # How the question was read (Understanding.read_as): for the audit log.
+    read_as: str | None = Field(None, exclude=True)
+
+
+def table_csv(rows: Sequence[Row]) -> str:
+    """A list answer's table as CSV: a header row, one line per record, dates as ISO."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(Row.model_fields), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(row.model_dump() for row in rows)
+    return out.getvalue()

@@ -5,7 +5,8 @@ nothing fetched from elsewhere."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -13,8 +14,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+from starlette.routing import Route
 
-from app import api, web
+from app import api, tools, web
 from app.assistant import Assistant
 from app.config import Settings
 from app.errors import BusyError, ConfigError, LimitError, QuestionError, StoreError, TreatyQAError
@@ -118,6 +121,10 @@ class Auth:
             return "token" if self.token_matches(supplied.strip()) else None
         return "anonymous"
 
+    def named(self, request: Request) -> str | None:
+        """The user as the audit log keeps them: none when anyone may ask."""
+        return None if self.settings.auth == "none" else self.user(request)
+
     def token_matches(self, supplied: str) -> bool:
         token = self.settings.auth_token
         if not (token and supplied):
@@ -150,6 +157,22 @@ class Auth:
         return {}
 
 
+class Guarded:
+    """An ASGI app that FastAPI's dependencies do not reach (the MCP transport), served
+    only to those `Auth.require` admits."""
+
+    def __init__(self, app: Any, auth: Auth) -> None:
+        self.app, self.auth = app, auth
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            self.auth.require(Request(scope))
+        except HTTPException as exc:
+            response = JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+            return await response(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
 _STATUS = {QuestionError: 400, BusyError: 503, LimitError: 429, StoreError: 503, ConfigError: 500}
 
 
@@ -166,16 +189,36 @@ def create_app(assistant: Assistant) -> FastAPI:
     settings = assistant.settings
     auth = Auth(settings)
     guard = Guard(settings.rate_limit, settings.max_concurrent)
+    mcp = tools.build(assistant, guard, auth.client, auth.named, settings.host)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with mcp.session_manager.run():
+            yield
+
     app = FastAPI(
         title="TreatyQA",
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
         root_path=settings.root_path,
+        lifespan=lifespan,
     )
     handler: Callable[[Request, Exception], Awaitable[JSONResponse] | JSONResponse] = _error_response
     app.add_exception_handler(TreatyQAError, handler)
-    app.include_router(api.router(assistant, guard, auth.client), dependencies=[Depends(auth.require)])
+    app.include_router(
+        api.router(assistant, guard, auth.client, auth.named), dependencies=[Depends(auth.require)]
+    )
+
+    # MCP tools for intranet assistants (streamable HTTP), behind the same authentication.
+    app.router.routes.append(
+        Route(
+            "/mcp",
+            Guarded(StreamableHTTPASGIApp(mcp.session_manager), auth),
+            methods=["GET", "POST", "DELETE"],
+            include_in_schema=False,
+        )
+    )
 
     docs_assets = "/api/docs-assets"
     app.mount(docs_assets, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
@@ -207,7 +250,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders, policy=content_security_policy(settings))
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
-    demo = web.build(assistant, guard, auth.client)
+    demo = web.build(assistant, guard, auth.client, auth.named)
     return gr.mount_gradio_app(
         app,
         demo,

@@ -102,6 +102,19 @@ class Understanding:
     def ambiguous_treaty(self) -> bool:
         return bool(self.treaty_choices)
 
+    def read_as(self) -> str:
+        """How the question was read, in one line for the audit log: 'intent: content;
+        treaties: ...; parties: ...; articles: 9; kinds: reservation; subject: ...'."""
+        parts = {
+            "intent": "treaty text" if self.asks_text else self.intent,
+            "treaties": "; ".join(self.treaties),
+            "parties": ", ".join(self.parties),
+            "articles": ", ".join(self.concerned),
+            "kinds": ", ".join(k.value for k in self.kinds),
+            "subject": self.subject if self.topic_terms else "",
+        }
+        return " | ".join(f"{name}: {value}" for name, value in parts.items() if value)
+
     def scope(self) -> Scope:
         """Where to search: status questions in status records, others anywhere but there."""
         if self.intent == "status":

@@ -13,11 +13,12 @@ import gradio as gr
 from pydantic import ValidationError
 
 from app.assistant import Assistant
+from app.audit import Rating
 from app.catalogue import Catalogue, Scope
 from app.conversation import CitedRecord, Turn, bounded
 from app.errors import TreatyQAError
 from app.limits import Guard
-from app.results import Answer, Citation
+from app.results import Answer, Citation, Row, table_csv
 from ingest.records import Kind
 from ingest.text import snapshot
 
@@ -51,13 +52,32 @@ CSS = """
 .tq-state { font-style: italic; color: var(--body-text-color-subdued); }
 .tq-declined { border-left: 4px solid #9ca3af; padding-left: 8px; }
 .tq-error { border-left: 4px solid #dc2626; padding-left: 8px; }
+.tq-csv-data { display: none; }
+.tq-table-wrap { max-height: 24em; overflow: auto; margin: 8px 0; }
+.tq-table { border-collapse: collapse; font-size: 0.9em; }
+.tq-table th, .tq-table td { border: 1px solid var(--border-color-primary); padding: 2px 6px;
+                             text-align: left; vertical-align: top; }
 """
 
 # Clicking a marker [n] scrolls its card into view (anchors alone do not work
-# inside the chat's scrolling panel) and opens it.
+# inside the chat's scrolling panel) and opens it. "Download CSV" saves the CSV the
+# answer carries, made here in the browser: no request, nothing kept on the server.
 JS = """
 () => {
   document.addEventListener('click', (event) => {
+    const download = event.target.closest('button.tq-csv');
+    if (download) {
+      const csv = download.closest('.tq-download').querySelector('.tq-csv-data').textContent;
+      const blob = new Blob(['\\ufeff' + csv], {type: 'text/csv;charset=utf-8'});
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = 'treatyqa-' + new Date().toISOString().slice(0, 19).replace(/:/g, '') + '.csv';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      return;
+    }
     const link = event.target.closest('a.tq-marker');
     if (!link) return;
     const card = document.getElementById(link.getAttribute('href').slice(1));
@@ -81,7 +101,7 @@ def _highlighted(text: str, quote: str) -> str:
     return html.escape(text[:at]) + "<mark>" + html.escape(text[at:end]) + "</mark>" + html.escape(text[end:])
 
 
-def _card(c: Citation, key: str) -> str:
+def _card(c: Citation, key: str, open_: bool = True) -> str:
     e = html.escape
     when = c.snapshot_date and snapshot(c.snapshot_date)
     source = " · ".join(x for x in [c.source_title or c.source, when] if x)
@@ -96,7 +116,7 @@ def _card(c: Citation, key: str) -> str:
         else ""
     )
     return (
-        f'<details class="tq-card" id="tq-{key}-{c.marker}" open>'
+        f'<details class="tq-card" id="tq-{key}-{c.marker}"{" open" if open_ else ""}>'
         f"<summary>[{c.marker}] {e(c.label)} — {e(' · '.join(c.facts))}</summary>"
         f'<div class="tq-meta">{e(source)} · {authority}{link}<br>file: {e(c.source)}</div>'
         f'<div class="tq-text">{_highlighted(c.text, c.quote)}</div>'
@@ -107,6 +127,40 @@ def _card(c: Citation, key: str) -> str:
             else ""
         )
         + "</details>"
+    )
+
+
+TABLE_COLUMNS = {
+    "state": "State",
+    "record": "Record",
+    "articles": "Articles",
+    "made_upon": "Made upon",
+    "signature": "Signature",
+    "consent": "Consent",
+    "consent_kind": "Consent by",
+    "entry_into_force": "In force",
+    "quote": "Quoted words",
+}
+
+
+def _table(rows: list[Row], key: str) -> str:
+    """A list answer's records as a table, its markers linked to the cards, with the CSV
+    to take away. Columns every row leaves empty are left out."""
+    e = html.escape
+    columns = [c for c in TABLE_COLUMNS if any(getattr(r, c) for r in rows)]
+    head = "".join(f"<th>{TABLE_COLUMNS[c]}</th>" for c in columns)
+    body = "".join(
+        f'<tr><td><a class="tq-marker" href="#tq-{key}-{r.marker}">[{r.marker}]</a></td>'
+        + "".join(f"<td>{e(str(getattr(r, c) or ''))}</td>" for c in columns)
+        + "</tr>"
+        for r in rows
+    )
+    return (
+        f'<div class="tq-table-wrap"><table class="tq-table"><thead><tr><th></th>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+        # The CSV travels as hidden text: the chat's sanitiser removes data attributes.
+        f'<div class="tq-download"><pre class="tq-csv-data">{e(table_csv(rows))}</pre>'
+        f'<button class="tq-csv" type="button">Download CSV ({len(rows)} rows)</button></div>'
     )
 
 
@@ -130,6 +184,7 @@ def render(answer: Answer) -> str:
     turn = html.escape(
         json.dumps(
             {
+                "answer_id": answer.answer_id,
                 "resolved_question": answer.resolved_question,
                 "citations": [
                     CitedRecord.model_validate(c.model_dump()).model_dump() for c in answer.citations
@@ -142,12 +197,22 @@ def render(answer: Answer) -> str:
         if answer.resolved_question
         else ""
     )
-    return f'{read_as}<div class="{css}" data-tq-turn="{turn}">{text}</div>' + "".join(
-        _card(c, key) for c in answer.citations
+    table = _table(answer.table, key) if answer.table else ""
+    return f'{read_as}<div class="{css}" data-tq-turn="{turn}">{text}</div>{table}' + "".join(
+        _card(c, key, open_=not answer.table) for c in answer.citations
     )
 
 
 _TURN = re.compile(r'data-tq-turn="([^"]*)"')
+
+
+def _text(content: Any) -> str:
+    """A chat message's text, given as a string or as parts ([{"type": "text", "text": ...}] or strings)."""
+    if isinstance(content, list):
+        return " ".join(part if isinstance(part, str) else _text(part) for part in content)
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    return content if isinstance(content, str) else ""
 
 
 def turns(history: list[Any]) -> list[Turn]:
@@ -157,10 +222,7 @@ def turns(history: list[Any]) -> list[Turn]:
     question: str | None = None
     for message in history:
         role = message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
-        content = message.get("content") if isinstance(message, dict) else getattr(message, "content", "")
-        if isinstance(content, list):  # [{"type": "text", "text": ...}]
-            content = " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
-        text = content if isinstance(content, str) else ""
+        text = _text(message.get("content") if isinstance(message, dict) else getattr(message, "content", ""))
         if role == "user":
             question = text
         elif role == "assistant" and question:
@@ -218,7 +280,13 @@ def examples(assistant: Assistant) -> list[str]:
 
 
 def respond(
-    assistant: Assistant, guard: Guard, client: str, message: str, scope: Scope, history: Sequence[Turn] = ()
+    assistant: Assistant,
+    guard: Guard,
+    client: str,
+    message: str,
+    scope: Scope,
+    history: Sequence[Turn] = (),
+    user: str | None = None,
 ) -> Iterator[str]:
     """HTML states of one answer: thinking, text as it is written, the final answer."""
     yield THINKING
@@ -226,7 +294,7 @@ def respond(
     history = bounded(history, s.max_history_turns, s.max_history_chars)
     try:
         written = ""
-        for event in guard.stream(client, assistant.stream(message, scope, history)):
+        for event in guard.stream(client, assistant.stream(message, scope, history, user)):
             if isinstance(event, Answer):
                 yield render(event)
             else:
@@ -236,7 +304,23 @@ def respond(
         yield render_error(str(exc))
 
 
-def build(assistant: Assistant, guard: Guard, client: Callable[[Any], str]) -> gr.Blocks:
+def answer_id(message: Any) -> str | None:
+    """The answer_id a rendered answer carries (None for errors and partial answers)."""
+    data = _TURN.search(_text(message))
+    try:
+        found = json.loads(html.unescape(data.group(1))).get("answer_id") if data else None
+    except ValueError:
+        return None
+    return found if isinstance(found, str) else None
+
+
+def build(
+    assistant: Assistant,
+    guard: Guard,
+    client: Callable[[Any], str],
+    user: Callable[[Any], str | None] = lambda _request: None,
+) -> gr.Blocks:
+    """`client` is the key limits count by; `user` the name the audit log keeps."""
     catalogue = assistant.indexes.catalogue
 
     def chat(
@@ -247,7 +331,29 @@ def build(assistant: Assistant, guard: Guard, client: Callable[[Any], str]) -> g
             treaties=(treaty,) if treaty and treaty != ANY else (),
             kinds=(Kind(kind),) if kind and kind != ANY else (),
         )
-        yield from respond(assistant, guard, client(request), message, scope, turns(history))
+        yield from respond(assistant, guard, client(request), message, scope, turns(history), user(request))
+
+    def rate(rated: Any, data: gr.LikeData) -> tuple[Any, ...]:
+        """A thumb up or down: kept in the audit log at once; a comment may follow."""
+        found = answer_id(data.value)
+        if not found or data.liked not in (True, False):
+            return rated, gr.update(visible=False), gr.update()
+        rating: Rating = "up" if data.liked else "down"
+        try:
+            assistant.feedback(found, rating)
+        except TreatyQAError as exc:
+            gr.Warning(str(exc))
+            return None, gr.update(visible=False), gr.update()
+        return (found, rating), gr.update(visible=True), gr.update(value="")
+
+    def comment(rated: Any, text: str) -> tuple[Any, ...]:
+        if rated and text.strip():
+            try:
+                assistant.feedback(rated[0], rated[1], text)
+                gr.Info("Thank you: your comment is kept with the answer.")
+            except TreatyQAError as exc:
+                gr.Warning(str(exc))
+        return None, gr.update(visible=False), gr.update(value="")
 
     # No calls home from an intranet.
     with gr.Blocks(title="TreatyQA", fill_height=True, analytics_enabled=False) as demo:
@@ -256,11 +362,12 @@ def build(assistant: Assistant, guard: Guard, client: Callable[[Any], str]) -> g
             treaty = gr.Dropdown([ANY, *catalogue.treaties], value=ANY, label="Treaty", filterable=True)
             party = gr.Dropdown([ANY, *catalogue.parties], value=ANY, label="State or organisation")
             kind = gr.Dropdown([ANY, *KINDS], value=ANY, label="Kind of record")
+        chatbot = gr.Chatbot(label="Answers", elem_id="tq-chat", sanitize_html=True, scale=1)
         interface = gr.ChatInterface(
             chat,
             analytics_enabled=False,
             additional_inputs=[treaty, party, kind],
-            chatbot=gr.Chatbot(label="Answers", elem_id="tq-chat", sanitize_html=True, scale=1),
+            chatbot=chatbot,
             textbox=gr.Textbox(
                 placeholder="Ask about a declaration, reservation, objection or ratification…",
                 max_length=assistant.settings.max_question_chars,
@@ -270,6 +377,20 @@ def build(assistant: Assistant, guard: Guard, client: Callable[[Any], str]) -> g
             concurrency_limit=assistant.settings.max_concurrent,
             fill_height=True,
         )
+        rated = gr.State(None)  # (answer_id, rating) of the answer a comment is about
+        with gr.Row(visible=False, elem_id="tq-feedback") as feedback_row:
+            note = gr.Textbox(
+                label="What was wrong or good about this answer? (optional)",
+                max_lines=4,
+                max_length=4000,
+                scale=4,
+                elem_id="tq-comment",
+            )
+            send = gr.Button("Send comment", scale=1, elem_id="tq-send-comment")
+        if assistant.audit.enabled:
+            chatbot.like(rate, [rated], [rated, feedback_row, note])
+        send.click(comment, [rated, note], [rated, feedback_row, note])
+        note.submit(comment, [rated, note], [rated, feedback_row, note])
         gr.Examples(examples(assistant), inputs=interface.textbox, label="Examples from the corpus")
     return demo
 

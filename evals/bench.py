@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from app.assistant import Assistant
+from app.audit import Entry, now
 from app.config import Settings
 from evals import dataset
 from ingest import encoders
@@ -149,6 +150,35 @@ def latency(assistant: Assistant, asked: list[str]) -> dict[str, Any]:
     figures["ratio_p50"] = round(statistics.median(answers) / statistics.median(bare), 2)
     figures["ratio_p95"] = round(percentile(answers, 0.95) / percentile(bare, 0.95), 2)
     return figures
+
+
+def audit_cost(assistant: Assistant, asked: list[str], writes: int = 500) -> dict[str, Any]:
+    """What the audit log adds to an answer: each question answered with the log on and
+    off, in alternating order (so a change in the machine's load falls on both), and the
+    time of one write alone."""
+    log, mode = assistant.audit, assistant.audit.mode
+    timed: dict[str, list[float]] = {"on": [], "off": []}
+    try:
+        for n, question in enumerate(asked):
+            for log.mode in ("on", "off") if n % 2 else ("off", "on"):
+                started = time.perf_counter()
+                assistant.ask(question)
+                timed[log.mode].append(time.perf_counter() - started)
+    finally:
+        log.mode = mode
+    alone = []
+    for n in range(writes):
+        question = asked[n % len(asked)]
+        entry = Entry(f"bench-{n}", now(), None, question, question, question, False, ("id",) * 8, "", 1.0)
+        started = time.perf_counter()
+        log.record(entry)
+        alone.append(time.perf_counter() - started)
+    on, off = _ms(timed["on"]), _ms(timed["off"])
+    write = {
+        "p50_ms": round(1000 * statistics.median(alone), 3),
+        "p95_ms": round(1000 * percentile(alone, 0.95), 3),
+    }
+    return {"on": on, "off": off, "p50_added_ms": round(on["p50_ms"] - off["p50_ms"], 2), "write": write}
 
 
 @contextmanager
@@ -385,6 +415,8 @@ def run(
                 "latency": latency(assistant, asked),
             },
         }
+        say("the audit log's cost per answer")
+        report["bundled"]["audit"] = audit_cost(assistant, asked)
         say(f"a {LARGE_MB} MB one-line document")
         report["large_document"] = large_document(records, raw["texts_per_s"], work)
         say("cold start")
@@ -401,7 +433,7 @@ def run(
 
 def markdown(report: dict[str, Any]) -> str:
     b = report["bundled"]
-    q = b["latency"]["treatyqa"]
+    q, audit = b["latency"]["treatyqa"], b["audit"]
     lines = [
         "# TreatyQA benchmark",
         "",
@@ -421,6 +453,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"| ratio, p50 / p95 | {b['latency']['ratio_p50']} / {b['latency']['ratio_p95']} |",
         f"| cold start (new process → first answer) | {b['cold_start_s']} s |",
         f"| peak RSS: ingest / serve | {b['ingest']['peak_rss_mb']} / {b['serve']['peak_rss_mb']} MB |",
+        f"| question p50, audit log on / off | {audit['on']['p50_ms']} / {audit['off']['p50_ms']} ms "
+        f"(+{audit['p50_added_ms']} ms; one write alone: p50 {audit['write']['p50_ms']} ms, "
+        f"p95 {audit['write']['p95_ms']} ms) |",
         "",
         f"## A {report['large_document']['megabytes']} MB document on one line",
         "",

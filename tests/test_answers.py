@@ -190,7 +190,9 @@ def test_streaming_ends_with_the_same_answer_as_ask(assistant: Assistant) -> Non
     question = "What is Azerbaijan's 24/7 point of contact under the Convention on Cybercrime?"
     events = list(assistant.stream(question))
     assert isinstance(events[-1], Answer)
-    assert events[-1].model_dump() == assistant.ask(question).model_dump()
+    asked = assistant.ask(question)
+    assert events[-1].model_dump(exclude={"answer_id"}) == asked.model_dump(exclude={"answer_id"})
+    assert events[-1].answer_id and asked.answer_id and events[-1].answer_id != asked.answer_id
 
 
 def test_an_entry_that_only_points_elsewhere_is_answered_from_where_it_points(assistant: Assistant) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -9,6 +11,7 @@ import sys
 from pathlib import Path
 
 from app.assistant import Assistant
+from app.audit import AuditLog
 from app.config import Settings
 
 TREATYQA = Path(sys.executable).with_name("treatyqa")
@@ -48,7 +51,17 @@ def test_ask_json_prints_exactly_the_core_result_plus_id_and_question(assistant:
     result = run(assistant.settings, "ask", "--json", question)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"id", "question", "answer", "abstained", "citations", "choices", "resolved_question"}
+    assert set(data) == {
+        "id",
+        "question",
+        "answer",
+        "abstained",
+        "citations",
+        "choices",
+        "resolved_question",
+        "answer_id",
+        "table",
+    }
     assert data["question"] == question and data["abstained"] is False
     (citation,) = data["citations"]
     assert set(citation) == CITATION_FIELDS
@@ -94,3 +107,28 @@ def test_a_missing_path_is_a_one_line_error_not_a_traceback(tmp_path: Path) -> N
     result = run(settings, "ingest", str(tmp_path / "nowhere"))
     assert result.returncode == 1
     assert "no such file or directory" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_log_shows_and_exports_answers_with_their_feedback(assistant: Assistant) -> None:
+    question = "What is Azerbaijan's 24/7 point of contact under the Convention on Cybercrime?"
+    answer = assistant.ask(question, user="analyst@example.org")
+    assert answer.answer_id
+    assistant.feedback(answer.answer_id, "down", "Not the contact I meant.")
+    shown = run(assistant.settings, "log", "--rating", "down")
+    assert shown.returncode == 0, shown.stderr
+    assert answer.answer_id in shown.stdout and "rated down: Not the contact I meant." in shown.stdout
+    exported = run(assistant.settings, "log", "--csv", "--since", answer_time(assistant, answer.answer_id))
+    rows = {row["answer_id"]: row for row in csv.DictReader(io.StringIO(exported.stdout))}
+    row = rows[answer.answer_id]
+    assert (row["user"], row["question"], row["rating"]) == ("analyst@example.org", question, "down")
+    assert row["cited"] == " ".join(c.record_id for c in answer.citations)
+    nothing = run(assistant.settings, "log", "--since", "2999-01-01")
+    assert nothing.returncode == 0 and not nothing.stdout and "No answers in the log match" in nothing.stderr
+    bad = run(assistant.settings, "log", "--since", "last week")
+    assert bad.returncode == 2 and "--since" in bad.stderr
+
+
+def answer_time(assistant: Assistant, answer_id: str) -> str:
+    """The minute an answer was logged, as `--since` takes it."""
+    [entry] = [e for e in AuditLog(assistant.settings.audit_path).entries() if e.answer_id == answer_id]
+    return entry.time[:16]

@@ -29,6 +29,8 @@ QUESTION = (
     "Which authority did Azerbaijan designate for extradition requests under the Convention on Cybercrime?"
 )
 
+PER_ANSWER = {"answer_id"}  # each answer has its own: compared apart from it
+
 
 class ScriptedChatModel(BaseChatModel):
     """Answers with script(prompt): the prompt is the system and user messages joined."""
@@ -112,7 +114,7 @@ def test_a_misquote_loses_its_quotation_marks_and_the_citation_quotes_the_record
 )
 def test_unsupported_replies_fall_back_to_the_extractive_answer(assistant: Assistant, reply: str) -> None:
     llm = llm_assistant(assistant.settings, lambda prompt: reply)[0]
-    assert llm.ask(QUESTION).model_dump() == extractive(llm).model_dump()
+    assert llm.ask(QUESTION).model_dump(exclude=PER_ANSWER) == extractive(llm).model_dump(exclude=PER_ANSWER)
 
 
 def test_a_failing_model_falls_back_to_the_extractive_answer(assistant: Assistant) -> None:
@@ -120,7 +122,7 @@ def test_a_failing_model_falls_back_to_the_extractive_answer(assistant: Assistan
         raise ConnectionError("connection refused")
 
     llm = llm_assistant(assistant.settings, broken)[0]
-    assert llm.ask(QUESTION).model_dump() == extractive(llm).model_dump()
+    assert llm.ask(QUESTION).model_dump(exclude=PER_ANSWER) == extractive(llm).model_dump(exclude=PER_ANSWER)
 
 
 def test_streaming_yields_text_first_and_final_citations_last(assistant: Assistant) -> None:
@@ -204,9 +206,9 @@ def test_a_reply_that_contradicts_its_record_or_repeats_the_prompt_is_rejected(a
         return f"Under Declaration 2 (Article 4(3)) Azerbaijan designates the Ministry of Justice [{n}]."
 
     llm = llm_assistant(assistant.settings, script)[0]
-    assert llm.ask(QUESTION).model_dump() == extractive(llm).model_dump()
+    assert llm.ask(QUESTION).model_dump(exclude=PER_ANSWER) == extractive(llm).model_dump(exclude=PER_ANSWER)
     echo = llm_assistant(assistant.settings, lambda prompt: prompt.split("Records:", 1)[1][:400])[0]
-    assert echo.ask(QUESTION).model_dump() == extractive(llm).model_dump()
+    assert echo.ask(QUESTION).model_dump(exclude=PER_ANSWER) == extractive(llm).model_dump(exclude=PER_ANSWER)
 
 
 def test_instructions_inside_documents_change_neither_format_nor_citations(fresh_settings: Settings) -> None:
@@ -224,7 +226,7 @@ def test_instructions_inside_documents_change_neither_format_nor_citations(fresh
     llm, model = llm_assistant(fresh_settings, obedient)
     answer = llm.ask(question)
     assert "Ignore previous instructions" in model.prompts[0]  # the text reached the model, as data
-    assert answer.model_dump() == plain.model_dump()
+    assert answer.model_dump(exclude=PER_ANSWER) == plain.model_dump(exclude=PER_ANSWER)
 
 
 def test_the_model_is_given_the_follow_up_as_it_was_read(assistant: Assistant) -> None:

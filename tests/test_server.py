@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app import web
 from app.assistant import Assistant
+from app.audit import AuditLog
 from app.catalogue import Scope
 from app.config import Settings
 from app.errors import BusyError
@@ -34,7 +35,16 @@ def test_ask_returns_the_core_result_with_the_question(client: TestClient) -> No
     response = client.post("/api/ask", json={"question": QUESTION})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"question", "answer", "abstained", "citations", "choices", "resolved_question"}
+    assert set(data) == {
+        "question",
+        "answer",
+        "abstained",
+        "citations",
+        "choices",
+        "resolved_question",
+        "answer_id",
+        "table",
+    }
     assert data["citations"][0]["number"] == "4" and data["citations"][0]["kind"] == "declaration"
 
 
@@ -127,6 +137,29 @@ def test_header_auth_trusts_the_user_named_by_the_proxy(assistant: Assistant) ->
     named = {"X-Forwarded-User": "analyst@example.org"}
     assert client.post("/api/ask", json={"question": QUESTION}, headers=named).status_code == 200
     assert client.get("/config", headers=named).status_code == 200
+
+
+def test_feedback_is_kept_in_the_audit_log_with_the_answer_and_its_user(assistant: Assistant) -> None:
+    client = client_for(assistant, auth="header")
+    named = {"X-Forwarded-User": "analyst@example.org"}
+    answer = client.post("/api/ask", json={"question": QUESTION}, headers=named).json()
+    body = {"answer_id": answer["answer_id"], "rating": "down", "comment": "Not the contact I meant."}
+    assert client.post("/api/feedback", json=body).status_code == 401
+    assert client.post("/api/feedback", json=body, headers=named).status_code == 204
+    [logged] = [
+        e for e in AuditLog(assistant.settings.audit_path).entries() if e.answer_id == body["answer_id"]
+    ]
+    assert (logged.user, logged.question, logged.answer) == (
+        "analyst@example.org",
+        QUESTION,
+        answer["answer"],
+    )
+    assert logged.cited == tuple(c["record_id"] for c in answer["citations"]) and logged.latency_ms > 0
+    assert "Convention on Cybercrime" in (logged.read_as or "") and "Azerbaijan" in (logged.read_as or "")
+    assert (logged.rating, logged.comment) == ("down", "Not the contact I meant.")
+    unknown = client.post("/api/feedback", json={**body, "answer_id": "nope"}, headers=named)
+    assert unknown.status_code == 400 and "answer_id" in unknown.json()["detail"]
+    assert client.post("/api/feedback", json={**body, "rating": "meh"}, headers=named).status_code == 422
 
 
 def test_the_rate_limit_per_client_answers_429_with_retry_after(assistant: Assistant) -> None:

@@ -4,6 +4,8 @@ under a sub-path. Skips with the reason when Chromium is not installed."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from app.audit import AuditLog
 from ingest.sources import BUNDLED_CORPUS
 from tests.helpers import free_port, wait_for
 
@@ -48,6 +51,7 @@ ARGS = [
 class Server:
     url: str  # what the browser opens
     origin: str  # scheme://host:port every request must go to
+    data: Path | None = None  # its data directory
 
 
 def start_server(tmp: Path, **env: str) -> tuple[subprocess.Popen[bytes], int]:
@@ -84,12 +88,11 @@ HOST_PAGE_PORT = free_port()  # the intranet portal allowed to embed the chat
 @pytest.fixture(scope="module")
 def direct(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`treatyqa serve` on a fresh data directory: it ingests the corpus on first start."""
-    server, port = start_server(
-        tmp_path_factory.mktemp("direct"), TREATYQA_ALLOWED_ORIGINS=f"http://127.0.0.1:{HOST_PAGE_PORT}"
-    )
+    tmp = tmp_path_factory.mktemp("direct")
+    server, port = start_server(tmp, TREATYQA_ALLOWED_ORIGINS=f"http://127.0.0.1:{HOST_PAGE_PORT}")
     try:
         wait_for(f"http://127.0.0.1:{port}/api/health", server, seconds=240)
-        yield Server(f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}")
+        yield Server(f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}", tmp / "data")
     finally:
         stop(server)
 
@@ -233,6 +236,55 @@ def test_a_reservations_card_shows_its_articles_text_on_request(browser: Browser
         "Article 9(2): 2. Each Party shall designate the national authority that issues export permits "
         "and shall inform the secretariat of its designation."
     )
+
+
+SONGBIRD_LIST = "Which states made reservations to article 9 of the songbird convention?"
+
+
+def test_a_list_answer_shows_a_table_to_download_as_csv(
+    browser: Browser, direct: Server, tmp_path: Path
+) -> None:
+    ask(browser, direct, SONGBIRD_LIST)
+    page = browser.page
+    table = page.locator("table.tq-table").last
+    rows = table.locator("tbody tr")
+    assert [rows.nth(n).locator("td").nth(1).inner_text() for n in range(rows.count())] == [
+        "Chile",
+        "Norway",
+        "Kenya",
+    ]
+    assert "9(2)" in rows.first.inner_text()
+    with page.expect_download(timeout=10_000) as download:
+        page.get_by_role("button", name="Download CSV").last.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".csv"
+    data = saved.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with its mark, so spreadsheets read it as such
+    lines = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [line["state"] for line in lines] == ["Chile", "Norway", "Kenya"]
+    assert all(line["record_id"] and line["citation"].startswith(f"[{line['marker']}]") for line in lines)
+    # The cards are there, closed, for the table's markers to open.
+    assert page.locator(".tq-card").count() >= 3
+    only_local(browser, direct)
+
+
+def test_a_thumbs_down_with_a_comment_reaches_the_audit_log(browser: Browser, direct: Server) -> None:
+    ask(browser, direct, QUESTION)
+    page = browser.page
+    page.locator("#tq-chat").get_by_label("Dislike").last.click()
+    comment = page.locator("#tq-comment textarea")
+    comment.wait_for(state="visible", timeout=10_000)
+    comment.fill("It should name the central authority too.")
+    page.locator("#tq-send-comment").click()
+    comment.wait_for(state="hidden", timeout=10_000)
+    assert direct.data is not None
+    rated = list(AuditLog(direct.data / "audit.sqlite3").entries(rating="down"))
+    assert [(e.question, e.comment) for e in rated][-1] == (
+        QUESTION,
+        "It should name the central authority too.",
+    )
+    assert rated[-1].user is None  # no authentication: no user name to keep
 
 
 def test_clicking_a_marker_brings_its_card_into_view(browser: Browser, direct: Server) -> None:
