@@ -15,6 +15,17 @@ from app.audit import AuditLog
 from app.config import Settings
 
 TREATYQA = Path(sys.executable).with_name("treatyqa")
+# The core result as every interface gives it, with the question asked.
+RESULT_FIELDS = {
+    "question",
+    "answer_id",
+    "answer",
+    "abstained",
+    "citations",
+    "table",
+    "choices",
+    "resolved_question",
+}
 CITATION_FIELDS = {
     "marker",
     "record_id",
@@ -51,17 +62,7 @@ def test_ask_json_prints_exactly_the_core_result_plus_id_and_question(assistant:
     result = run(assistant.settings, "ask", "--json", question)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {
-        "id",
-        "question",
-        "answer",
-        "abstained",
-        "citations",
-        "choices",
-        "resolved_question",
-        "answer_id",
-        "table",
-    }
+    assert set(data) == {"id", *RESULT_FIELDS}
     assert data["question"] == question and data["abstained"] is False
     (citation,) = data["citations"]
     assert set(citation) == CITATION_FIELDS

@@ -17,6 +17,7 @@ from app.config import Settings
 from app.errors import BusyError
 from app.limits import Guard
 from app.server import create_app
+from tests.test_cli import RESULT_FIELDS
 
 QUESTION = "What is Azerbaijan's 24/7 point of contact under the Convention on Cybercrime?"
 
@@ -35,16 +36,7 @@ def test_ask_returns_the_core_result_with_the_question(client: TestClient) -> No
     response = client.post("/api/ask", json={"question": QUESTION})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {
-        "question",
-        "answer",
-        "abstained",
-        "citations",
-        "choices",
-        "resolved_question",
-        "answer_id",
-        "table",
-    }
+    assert set(data) == RESULT_FIELDS
     assert data["citations"][0]["number"] == "4" and data["citations"][0]["kind"] == "declaration"
 
 
