@@ -222,12 +222,9 @@ class ExtractiveAnswerer:
         )
         return False
 
-    def list_states(self, u: Understanding) -> Answer:
-        """Which states made reservations to article 9 of CEDAW / have ratified the CAT.
-        With an article named, every state whose record concerns it is listed, each with
-        the kind its record is filed as: kinds are evidence, not a gate."""
-        kinds = u.kinds or (Kind.STATUS,)  # no kind named: who is a party
-        scope = Scope(u.parties, u.treaties, kinds, u.concerned)
+    def _listed(self, u: Understanding, kinds: tuple[Kind, ...], treaties: tuple[str, ...]) -> list[Record]:
+        """The records of `treaties` a list answer is made of, those of the asked kinds first."""
+        scope = Scope(u.parties, treaties, kinds, u.concerned)
         records = self.catalogue.select(scope)
         if kinds == (Kind.STATUS,):
             records = [
@@ -240,15 +237,33 @@ class ExtractiveAnswerer:
         elif u.topic_terms:
             # A subject no article's text speaks of: the records that do.
             records = [r for r in records if _speaks_of(r, u.topic_terms)]
-        records = [r for r in records if _objects_to(r, u.objected_to)]
+        return [r for r in records if _objects_to(r, u.objected_to)]
+
+    def list_states(self, u: Understanding) -> Answer:
+        """Which states made reservations to article 9 of CEDAW / have ratified the CAT.
+        With an article named, every state whose record concerns it is listed, each with
+        the kind its record is filed as: kinds are evidence, not a gate."""
+        kinds = u.kinds or (Kind.STATUS,)  # no kind named: who is a party
+        records = self._listed(u, kinds, u.treaties)
+        if u.excluded_treaties and records:
+            # "... but not the Y": the states with the same sort of record for Y are left out.
+            unasked = replace(u, articles=(), subject_articles=(), topic_terms=())
+            having = {r.party for r in self._listed(unasked, kinds, u.excluded_treaties)}
+            records = [r for r in records if r.party not in having]
+            if not records:
+                return abstain(
+                    f"Every state or organisation listed for the {join(u.treaties)} is listed for the "
+                    f"{join(u.excluded_treaties)} too, in the corpus."
+                )
         by_party: dict[str, Record] = {}
         for record in records:
             by_party.setdefault(record.party or "", record)
         if not by_party:
             article = f" concerning {_articles(u.concerned)}" if u.concerned else ""
             about = f" that speak of {u.subject}" if u.topic_terms and not u.concerned else ""
+            of = f" of the {join(u.state_groups)}" if u.state_groups else ""
             return abstain(
-                f"The corpus has no {join(plural(k) for k in kinds)}{article}{about} "
+                f"The corpus has no {join(plural(k) for k in kinds)}{of}{article}{about} "
                 f"for the {join(u.treaties) or 'treaties it holds'}."
             )
         draft = Draft()
@@ -261,6 +276,8 @@ class ExtractiveAnswerer:
             + (f" (the treaty's text on {u.subject})" if u.subject_articles else "")
         )
         treaty = f" to the {join(u.treaties)}" if u.treaties else ""
+        if u.excluded_treaties:
+            treaty += f", and not to the {join(u.excluded_treaties)}"
         asked = Asked(u.question, u.topic, u.concerned)
         # States whose record is of the asked kind first, then the others, each alphabetically.
         ordered = sorted(by_party, key=lambda p: (by_party[p].kind not in kinds, p))
@@ -276,10 +293,11 @@ class ExtractiveAnswerer:
             label = f" ({'; '.join(details)})" if details else ""
             cited.append(f"{party}{label} {draft.row(record, self.scorer.quote(asked, record).text)}")
         first = by_party[listed[0]]
-        draft.say(
-            f"{len(by_party)} {'state or organisation' if len(by_party) == 1 else 'states or organisations'} "
-            f"{what}{treaty}{snapshot_note(first)}: {join(cited)}."
+        among = f"Of the {join(u.state_groups)}, " if u.state_groups else ""
+        counted = (
+            f"{len(by_party)} {'state or organisation' if len(by_party) == 1 else 'states or organisations'}"
         )
+        draft.say(f"{among}{counted} {what}{treaty}{snapshot_note(first)}: {join(cited)}.")
         if len(by_party) > MAX_LISTED:
             for party in ordered[MAX_LISTED:]:
                 draft.row(by_party[party], self.scorer.quote(asked, by_party[party]).text)

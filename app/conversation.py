@@ -138,6 +138,16 @@ _SIMILAR = re.compile(r"\b(?:the\s+same|similar(?:ly)?|likewise|a\s+like\s+\w+)\
 _THE_ONE = re.compile(r"\bthe\s+((?:[\w'-]+\s+){0,2}?[\w'-]+)\s+one\b", re.I)
 _ARTICLE_REFERENCE = re.compile(r"\b(?:that|this|the)(?:\s+same)?\s+(?:article|provision|paragraph)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(their|its)\b", re.I)
+# "Were there objections?", "did anyone object?", "who objected?": to the statement just quoted
+# (as "did anyone object to that?", which names what is objected to).
+_ANY_OBJECTIONS = re.compile(
+    r"^\W*(?:and\s+)?(?:(?:were|are|was|is)\s+there\s+(?:any\s+)?objections?"
+    r"|(?:did|has|have)\s+(?:any(?:one|body)?|any\s+(?:other\s+)?(?:states?|countries)|other\s+states)\s+object(?:ed)?"
+    r"|who\s+objected|any\s+objections?)\W*$",
+    re.I,
+)
+# "which of those are in Africa?", "and among them, the EU members?": the previous list, narrowed.
+_OF_THOSE = re.compile(r"\b(?:of|among)\s+(?:those|them|these)\b|\bthose\s+(?:that|which|who)\s+are\b", re.I)
 _STATUS_VERB = re.compile(r"\b(?:ratif\w*|sign\w*|acced\w*|join\w*|accession|party)\b", re.I)
 
 
@@ -147,12 +157,18 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
         return Reading(question)
     question = _nth_state(_one_named(question, history, reader), history, reader)
     u = reader.read(question)
+    if u.state_groups and _OF_THOSE.search(question) and not (u.treaties or u.absent_treaties):
+        # The previous question again, of the group's states only (the group as answers name it).
+        return Reading(f"{history[-1].asked.rstrip(' ?')} ({' and '.join(u.state_groups)})?")
     if (u.treaties or u.absent_treaties) and (u.parties or u.absent_parties or u.intent == "list"):
         return Reading(question)  # names its own treaty and state (or asks across states): afresh
     last = history[-1]
     previous = _in_context(history, reader)
     if (ordinal := _ORDINAL.search(question)) and (reading := _cited(question, ordinal, last)):
         return reading
+    if _ANY_OBJECTIONS.match(question) and (record := _of_kind(last, "statement")):
+        asked = "Did any state object to it?"
+        return _pointing(asked, (asked.index(" it?") + 1, len(asked) - 1), record)
     if that := _THAT_RECORD.search(question):
         reference = that.span("it") if that["it"] else that.span()
         if record := _of_kind(last, that["noun"] or "statement"):

@@ -22,19 +22,31 @@ from pydantic import BaseModel, ValidationError
 
 from app.errors import ConfigError
 from ingest.kinds import TEXT_VERBS
-from ingest.sources import ALIASES_NAME, BUNDLED_CORPUS
+from ingest.sources import ALIASES_NAME, BUNDLED_CORPUS, GROUPS_NAME
 
 # --- the data file --------------------------------------------------------------------
 
 
+class StateGroup(BaseModel):
+    """A group of states of `groups.toml`: how it is named, its members (ISO alpha-3)."""
+
+    label: str
+    names: list[str] = []
+    adjectives: list[str] = []
+    members: list[str]
+    source: str
+
+
 class NameData(BaseModel):
-    """The tables of `aliases.toml` (see the bundled file for what each holds)."""
+    """The tables of `aliases.toml` and `groups.toml` (see the bundled files for what each holds)."""
 
     treaties: dict[str, list[str]] = {}
     states: dict[str, list[str]] = {}
     territories: dict[str, list[str]] = {}
     demonyms: dict[str, list[str]] = {}
     word_forms: dict[str, str] = {}
+    groups: dict[str, StateGroup] = {}
+    borders: dict[str, list[str]] = {}
 
     def people(self) -> dict[str, list[str]]:
         """Each state's demonyms, with the plurals in -s of those ending in -n or -i."""
@@ -52,6 +64,8 @@ class NameData(BaseModel):
             territories=self.territories | other.territories,
             demonyms=self.demonyms | {c: [*self.demonyms.get(c, []), *a] for c, a in other.demonyms.items()},
             word_forms=self.word_forms | other.word_forms,
+            groups=self.groups | other.groups,
+            borders=self.borders | other.borders,
         )
 
 
@@ -60,16 +74,18 @@ def _read(path: Path) -> NameData:
     try:
         return NameData.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ConfigError(f"{path}: not a valid aliases file ({exc}); fix it or remove it.") from exc
+        raise ConfigError(f"{path}: not a valid names file ({exc}); fix it or remove it.") from exc
 
 
 def load_names(corpus_dir: Path | None = None) -> NameData:
-    """The bundled aliases, plus those of the configured corpus folder if it has its own."""
-    data = _read(BUNDLED_CORPUS / ALIASES_NAME)
-    if corpus_dir is not None:
-        own = corpus_dir / ALIASES_NAME
-        if own.is_file() and own.resolve() != (BUNDLED_CORPUS / ALIASES_NAME).resolve():
-            data = data.merged(_read(own))
+    """The bundled aliases and groups, plus those of the configured corpus folder if it has its own."""
+    data = NameData()
+    for name in (ALIASES_NAME, GROUPS_NAME):
+        data = data.merged(_read(BUNDLED_CORPUS / name))
+        if corpus_dir is not None:
+            own = corpus_dir / name
+            if own.is_file() and own.resolve() != (BUNDLED_CORPUS / name).resolve():
+                data = data.merged(_read(own))
     return data
 
 

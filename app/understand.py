@@ -4,11 +4,12 @@ is about, and whether it asks for content, status dates or a list of states."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from app.catalogue import Catalogue, Scope
-from app.names import ACRONYM, Gazetteer, NameData, Span, TreatyNames, overlaps
+from app.names import ACRONYM, Gazetteer, NameData, Span, StateGroup, TreatyNames, overlaps
 from ingest.kinds import KIND_ASKED, KIND_NOUN, NOT_STATEMENTS, NOUNS, TEXT_ASKED, kinds_named
 from ingest.records import Kind
 from ingest.text import article_spans, extract_articles
@@ -22,6 +23,29 @@ STATUS_WORDS = {
     r"|join(?:s|ed)?",
     "entry_into_force": r"(?:entry|enter(?:ed|s)?)\s+into\s+force|in\s+force",
 }
+# "ratified the ICCPR but not the Optional Protocol": a treaty named after these words is
+# one the states listed are not to have the same records for.
+_EXCEPT = re.compile(
+    r"(?:\b(?:but|and|yet)\s+not|\bwithout|\bexcept(?:\s+for)?)"
+    r"(?:\s+(?:yet|ratified|signed|joined|acceded\s+to|to|the|its|their))*\s*$",
+    re.I,
+)
+# The nouns that make a group's states of its name or adjective: "EU states", "members of ASEAN".
+_GROUP_NOUNS = (
+    *"states state countries country members member governments government nations nation".split(),
+    *("member states", "member state", "member countries"),
+)
+# "neighbours of Kenya", "states bordering Kenya", "Kenya's neighbours": the states it borders.
+_NEIGHBOURS_BEFORE = re.compile(
+    r"(?:\bneighbou?rs?|\bneighbou?ring\s+(?:states?|countries|country|nations?)"
+    r"|\bbordering\s+(?:states?|countries|country)"
+    r"|\b(?:states?|countries|country)\s+(?:bordering|next\s+to|adjacent\s+to|neighbou?ring))"
+    r"\s+(?:of\s+)?(?:the\s+)?$",
+    re.I,
+)
+_NEIGHBOURLY = re.compile(r"neighbo|border|adjacent|next\s+to", re.I)
+_WORDS = re.compile(r"[\w-]+")
+_NEIGHBOURS_AFTER = re.compile(r"^['’]s?\s+(?:land\s+)?neighbou?r(?:s|ing\s+(?:states|countries))\b", re.I)
 _LIST = re.compile(
     r"\b(?:which|what|list|name)\s+(?:other\s+)?(?:states|countries|parties|governments|nations)\b"
     r"|\bhow\s+many\s+(?:states|countries|parties)\b|\bwho\s+(?:else\s+)?(?:has|have|made|entered|lodged)\b",
@@ -82,6 +106,10 @@ class Understanding:
     subject_articles: tuple[str, ...] = ()
     # (party, treaty named, treaty it is filed under) where a party's entry only points elsewhere.
     filed_under: tuple[tuple[str, str, str], ...] = ()
+    # "... but not the Y": the states listed are those without the same records for these.
+    excluded_treaties: tuple[str, ...] = ()
+    # The groups of states the question names, as answers name them ("EU member states").
+    state_groups: tuple[str, ...] = ()
 
     @property
     def subject(self) -> str:
@@ -108,6 +136,8 @@ class Understanding:
         parts = {
             "intent": "treaty text" if self.asks_text else self.intent,
             "treaties": "; ".join(self.treaties),
+            "not": "; ".join(self.excluded_treaties),
+            "groups": ", ".join(self.state_groups),
             "parties": ", ".join(self.parties),
             "articles": ", ".join(self.concerned),
             "kinds": ", ".join(k.value for k in self.kinds),
@@ -122,6 +152,20 @@ class Understanding:
         if self.asks_text:
             return Scope((), self.treaties, (Kind.TREATY_TEXT,))
         return Scope(self.parties, self.treaties, exclude=NOT_STATEMENTS)
+
+
+def _group_variants(group: StateGroup) -> Iterator[str]:
+    """The phrases that name a group's states: "EU states", "members of the EU", "in Africa"."""
+    for adjective in group.adjectives:
+        yield from (f"{adjective} {noun}" for noun in _GROUP_NOUNS)
+    for name in group.names:
+        bare = name.removeprefix("the ")
+        for the in ("", "the "):
+            yield f"in {the}{bare}"
+            yield from (
+                f"{noun} {prep} {the}{bare}" for noun in _GROUP_NOUNS for prep in ("of", "in", "from")
+            )
+        yield from (f"{bare} {noun}" for noun in _GROUP_NOUNS)
 
 
 def _state_code(name: str, states: dict[str, list[str]]) -> str | None:
@@ -227,6 +271,25 @@ class QuestionReader:
                 self.territories.add(place, states)
         self.treaties = TreatyNames(catalogue.adopted, names, words)
         self.catalogue = catalogue
+        # Groups of states ("EU states", "in Africa") and neighbours, as the parties of the corpus.
+        self.groups = Gazetteer(words=words)
+        self.group_members: dict[str, tuple[str, ...]] = {}
+        self.group_labels: dict[str, str] = {}
+        # The first words of the groups' names: a question with none of them names no group, and
+        # is not matched against the groups' many phrasings (most questions).
+        self.group_words: set[str] = set()
+        for key, group in names.groups.items():
+            self.group_members[key] = tuple(p for code in group.members for p in by_code.get(code, ()))
+            self.group_labels[key] = group.label
+            self.group_words |= {_WORDS.findall(n.removeprefix("the ").lower())[0] for n in group.names}
+            self.group_words |= {_WORDS.findall(a.lower())[0] for a in group.adjectives}
+            for variant in _group_variants(group):
+                self.groups.add(variant, (key,))
+        self.codes = {party: code for code, parties in by_code.items() for party in parties}
+        self.neighbours = {
+            code: tuple(p for near in codes for p in by_code.get(near, ()))
+            for code, codes in names.borders.items()
+        }
         self.abbreviations = frozenset(names.word_forms)
 
     def read(self, question: str) -> Understanding:
@@ -239,6 +302,7 @@ class QuestionReader:
         ]
         taken = [span for span in taken if span not in {m.span for m in repeated}]
         mentions = [m for m in mentions if m not in repeated]
+        grouped = self._groups(question, taken)
         # A territory stands for its state, and stays in the topic: the records that concern it answer.
         territories = self.territories.find(question, taken)
         named = self._parties(question, taken, tuple(t for m in mentions for t in m.titles))
@@ -246,8 +310,14 @@ class QuestionReader:
         if territories and not groups:
             groups = tuple(dict.fromkeys(states for _, _, states in territories))
         taken = [s for s in taken if s not in {span for span, _, _ in territories}]
+        if members := tuple(dict.fromkeys(p for _, ps in grouped for p in ps)):
+            groups = (*groups, members)  # searched together: one group, not one search a state
+        absent_parties = (*absent_parties, *(label for label, ps in grouped if not ps))
         parties = tuple(dict.fromkeys(p for group in groups for p in group))
-        treaties = tuple(dict.fromkeys(t for m in mentions for t in m.titles))
+        excluded = tuple(
+            dict.fromkeys(t for m in mentions if _EXCEPT.search(question[: m.span[0]]) for t in m.titles)
+        )
+        treaties = tuple(t for t in dict.fromkeys(t for m in mentions for t in m.titles) if t not in excluded)
         absent_treaties = [m.text for m in mentions if not m.titles]
         if not treaties:
             absent_treaties += [
@@ -271,7 +341,7 @@ class QuestionReader:
             if a.split("(")[0] not in in_titles
         )
         facts = tuple(f for f, words in STATUS_WORDS.items() if re.search(rf"\b(?:{words})\b", topic, re.I))
-        if _LIST.search(question) and len(parties) != 1:
+        if (_LIST.search(question) and len(parties) != 1) or (grouped and treaties):
             intent: Intent = "list"
         elif facts and not kinds and not articles and parties and (_ASKS_DATE.search(topic) or not terms):
             # When a party signed, ratified...; without a party it is a question about the treaty.
@@ -294,7 +364,11 @@ class QuestionReader:
             absent_parties=absent_parties,
             treaties=treaties,
             absent_treaties=tuple(dict.fromkeys(absent_treaties)),
-            treaty_choices=tuple(m.titles for m in mentions if len(m.titles) > 1),
+            treaty_choices=tuple(
+                m.titles for m in mentions if len(m.titles) > 1 and m.titles[0] not in excluded
+            ),
+            excluded_treaties=excluded,
+            state_groups=tuple(label for label, _ in grouped),
             articles=articles,
             kinds=kinds,
             kind_asked=bool(kinds and KIND_ASKED.search(topic)),
@@ -310,6 +384,30 @@ class QuestionReader:
             refers_back=any(p.search(topic) for p in _REFERENCES),
             asks_text=asks_text,
         )
+
+    def _groups(self, question: str, taken: list[Span]) -> list[tuple[str, tuple[str, ...]]]:
+        """(label, member parties) of the groups of states the question names: by the group's
+        name ("EU states", "in Africa") or as a state's neighbours ("countries bordering
+        Kenya"). Their words are taken: neither the group's name nor the state bordered is a
+        party of the question."""
+        named = self.group_words.intersection(_WORDS.findall(question.lower()))
+        found = [
+            (span, self.group_labels[key], self.group_members[key])
+            for span, _, keys in (self.groups.find(question, taken) if named else [])
+            for key in keys
+        ]
+        bordering = _NEIGHBOURLY.search(question)
+        for span, words, targets in self.parties.find(question, list(taken)) if bordering else []:
+            before = _NEIGHBOURS_BEFORE.search(question[: span[0]])
+            after = _NEIGHBOURS_AFTER.match(question[span[1] :])
+            if not (before or after):
+                continue
+            codes = dict.fromkeys(code for t in targets if (code := self.codes.get(t)))
+            members = tuple(dict.fromkeys(p for code in codes for p in self.neighbours.get(code, ())))
+            whole = (before.start() if before else span[0], span[1] + (after.end() if after else 0))
+            taken.append(whole)
+            found.append((whole, f"neighbours of {words}", members))
+        return [(label, members) for _, label, members in sorted(found)]
 
     def about(self, u: Understanding, text: str, articles: tuple[str, ...] = ()) -> Understanding:
         """The question asking about `text` ("the same", "something similar": what the

@@ -14,7 +14,7 @@ from ingest.errors import DocumentError
 from ingest.loaders import load_file
 from ingest.parsers import ParseContext, parse_document
 from ingest.records import Record
-from ingest.sources import ALIASES_NAME, MANIFEST_NAME, is_treaty_index, source_info
+from ingest.sources import DATA_FILES, is_treaty_index, source_info
 from ingest.store import RecordStore
 
 CHUNK = 10_000  # records encoded and written together; bounds the memory an ingest takes
@@ -64,7 +64,7 @@ def discover(paths: list[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.name not in (MANIFEST_NAME, ALIASES_NAME)
+                and p.name not in DATA_FILES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():

@@ -20,6 +20,9 @@ from ingest.records import Authority
 BUNDLED_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MANIFEST_NAME = "manifest.toml"
 ALIASES_NAME = "aliases.toml"  # names of treaties and states (app/names.py), not a document
+GROUPS_NAME = "groups.toml"  # groups of states and their borders (app/names.py), not a document
+# A corpus folder's own data files: read by TreatyQA, never ingested as documents.
+DATA_FILES = (MANIFEST_NAME, ALIASES_NAME, GROUPS_NAME)
 TREATY_INDEX_NAME = "index.csv"
 
 

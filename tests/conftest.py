@@ -22,6 +22,7 @@ if "TREATYQA_MODEL_CACHE" not in os.environ:
 
 from app.assistant import Assistant
 from app.config import Settings
+from app.understand import QuestionReader
 from ingest.sources import BUNDLED_CORPUS
 
 # Treaties whose declarations, status tables and texts make up the test corpus:
@@ -61,6 +62,12 @@ def assistant(settings: Settings) -> Assistant:
     report = assistant.ingest()
     assert not report.failed, report.failed
     return assistant
+
+
+@pytest.fixture(scope="session")
+def reader(assistant: Assistant) -> QuestionReader:
+    """The question reader of the ingested subset."""
+    return assistant.indexes.reader
 
 
 @pytest.fixture

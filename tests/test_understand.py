@@ -2,7 +2,6 @@
 
 import pytest
 
-from app.assistant import Assistant
 from app.understand import QuestionReader, looks_english
 from ingest.records import Kind
 
@@ -10,11 +9,6 @@ COE_CYBERCRIME = "Convention on Cybercrime"
 UN_CYBERCRIME = "United Nations Convention against Cybercrime"
 ICCPR = "International Covenant on Civil and Political Rights"
 CEDAW = "Convention on the Elimination of All Forms of Discrimination against Women"
-
-
-@pytest.fixture(scope="module")
-def reader(assistant: Assistant) -> QuestionReader:
-    return assistant.indexes.reader
 
 
 @pytest.mark.parametrize(

@@ -296,3 +296,18 @@ def test_a_definition_is_answered_from_the_provision_that_defines_the_term(unsee
     answer = unseen.ask("How does the songbird convention define a songbird?")
     assert text_cited(answer) == ["Article 1"]
     assert '"songbird" means any bird of the order Passeriformes' in answer.answer
+
+
+# --- objections to a reservation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("follow_up", ["Were there objections?", "Did anyone object?", "Who objected?"])
+def test_objections_after_a_reservation_are_other_states_objections_naming_it(
+    unseen: Assistant, follow_up: str
+) -> None:
+    turns = conversation(unseen, "What reservation did Norway make under the songbird convention?")
+    assert turns[0].citations and {c.party for c in turns[0].citations} == {"Norway"}
+    answer = unseen.ask(follow_up, history=turns)
+    assert answer.resolved_question == f"Did any state object to Norway's Reservation to the {SONGBIRDS}?"
+    assert cited(answer) == {("Sweden", SONGBIRDS, "objection")}
+    assert "Sweden" in answer.answer
