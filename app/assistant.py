@@ -254,7 +254,12 @@ class Assistant:
             u = indexes.reader.about(u, reading.like, reading.like_articles)
         scorer = QuoteScorer(self.embedder, indexes.segments_of)
         refused = refusal(u, indexes.catalogue)
-        if not (reading.like or refused):  # "something similar": the topic is a record's text
+        # "something similar": the topic is a record's text, not a subject.
+        by_subject = not (reading.like or refused) and self._asks_by_subject(u, indexes)
+        if not refused:
+            # The question, its topic and its subject in one pass of the model: the scorer keeps them.
+            scorer.encode([u.question, u.topic or u.question, *([u.subject] if by_subject else [])])
+        if by_subject:
             u = replace(u, subject_articles=self._subject_articles(u, indexes, scorer))
         events = [abstain(refused)] if refused else self._answers_to(u, filters, indexes, scorer)
         for event in events:
@@ -312,15 +317,19 @@ class Assistant:
             citation.articles_text = articles_text(citation, indexes.catalogue)
         return citations
 
+    @staticmethod
+    def _asks_by_subject(u: Understanding, indexes: Indexes) -> bool:
+        """A question about a treaty's records that names a subject and no article, where
+        the corpus holds the treaty's text to find the subject's articles in."""
+        if u.articles or u.asks_text or u.intent == "status" or not (u.treaties and u.topic_terms):
+            return False
+        return bool(indexes.catalogue.text_of(u.treaties))
+
     def _subject_articles(self, u: Understanding, indexes: Indexes, scorer: QuoteScorer) -> tuple[str, ...]:
         """The articles whose text speaks of what a question asks about a treaty without
         naming an article ("reservations to the CRC about adoption": article 21): those of
         the treaty's provisions that answer the subject as well as a quote must, within
         SUBJECT_MARGIN of the best."""
-        if u.articles or u.asks_text or u.intent == "status" or not (u.treaties and u.topic_terms):
-            return ()
-        if not indexes.catalogue.text_of(u.treaties):
-            return ()
         scope = Scope((), u.treaties, (Kind.TREATY_TEXT,))
         # The subject alone: the words that ask ("which states made reservations") would find
         # the treaty's own article on reservations.

@@ -1,6 +1,6 @@
-"""The audit log on its own (SQLite in a temporary directory; no model): what it keeps,
-what `no-text` and `off` keep, retention, concurrent writers, a killed writer, and a log
-that cannot be written."""
+"""The audit log (SQLite in a temporary directory): what it keeps, what `no-text` and `off`
+keep, retention, concurrent writers, a killed writer, and a log that cannot be written
+(on its own, and under a real answer)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from app.assistant import Assistant
 from app.audit import AuditLog, Entry, now
 from app.errors import QuestionError
 
@@ -120,6 +121,7 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
 # Another process writing to the same log: prints each committed answer_id.
 WRITER = """
 import sys
+from app.assistant import Assistant
 from app.audit import AuditLog, Entry, now
 log = AuditLog(__import__("pathlib").Path(sys.argv[1]))
 for n in range(int(sys.argv[2])):
@@ -156,3 +158,16 @@ def test_a_log_that_cannot_be_written_warns_once_and_answers_go_on(
             log.record(entry(f"a{n}"))
     warnings = [r for r in caplog.records if "Cannot write the audit log" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_answers_go_on_when_the_log_cannot_be_written(
+    assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "full").write_text("")
+    monkeypatch.setattr(assistant, "audit", AuditLog(tmp_path / "full" / "audit.sqlite3"))
+    with caplog.at_level(logging.WARNING):
+        answer = assistant.ask(
+            "What is Azerbaijan's 24/7 point of contact under the Convention on Cybercrime?"
+        )
+    assert answer.citations and answer.answer_id and not answer.abstained
+    assert "Cannot write the audit log" in caplog.text
