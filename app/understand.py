@@ -4,7 +4,7 @@ is about, and whether it asks for content, status dates or a list of states."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -44,7 +44,6 @@ _NEIGHBOURS_BEFORE = re.compile(
     re.I,
 )
 _NEIGHBOURLY = re.compile(r"neighbo|border|adjacent|next\s+to", re.I)
-_WORDS = re.compile(r"[\w-]+")
 _NEIGHBOURS_AFTER = re.compile(r"^['’]s?\s+(?:land\s+)?neighbou?r(?:s|ing\s+(?:states|countries))\b", re.I)
 _LIST = re.compile(
     r"\b(?:which|what|list|name)\s+(?:other\s+)?(?:states|countries|parties|governments|nations)\b"
@@ -154,18 +153,42 @@ class Understanding:
         return Scope(self.parties, self.treaties, exclude=NOT_STATEMENTS)
 
 
-def _group_variants(group: StateGroup) -> Iterator[str]:
-    """The phrases that name a group's states: "EU states", "members of the EU", "in Africa"."""
-    for adjective in group.adjectives:
-        yield from (f"{adjective} {noun}" for noun in _GROUP_NOUNS)
-    for name in group.names:
-        bare = name.removeprefix("the ")
-        for the in ("", "the "):
-            yield f"in {the}{bare}"
-            yield from (
-                f"{noun} {prep} {the}{bare}" for noun in _GROUP_NOUNS for prep in ("of", "in", "from")
+class GroupNames:
+    """The phrases that name a group's states ("EU states", "members of the EU", "in
+    Africa"): one pattern over the groups' names and adjectives, compiled once."""
+
+    def __init__(self, groups: Mapping[str, StateGroup]) -> None:
+        self.by_adjective: dict[str, tuple[str, ...]] = {}
+        self.by_name: dict[str, tuple[str, ...]] = {}
+        for key, group in groups.items():
+            for adjective in group.adjectives:
+                self.by_adjective[adjective.lower()] = (*self.by_adjective.get(adjective.lower(), ()), key)
+            for name in (n.removeprefix("the ").lower() for n in group.names):
+                self.by_name[name] = (*self.by_name.get(name, ()), key)
+        nouns, adjective, name = (_alternation(w) for w in (_GROUP_NOUNS, self.by_adjective, self.by_name))
+        self.pattern = re.compile(
+            rf"(?<![\w-])(?:(?P<adjective>{adjective})\s+(?:{nouns})"
+            rf"|(?:{nouns})\s+(?:of|in|from)\s+(?:the\s+)?(?P<of>{name})"
+            rf"|in\s+(?:the\s+)?(?P<within>{name})|(?P<name>{name})\s+(?:{nouns}))(?![\w-])",
+            re.I,
+        )
+
+    def find(self, text: str, taken: list[Span]) -> list[tuple[Span, tuple[str, ...]]]:
+        """(span, group keys) in order, outside the `taken` spans, which are extended."""
+        found = []
+        for m in self.pattern.finditer(text):
+            if overlaps(m.span(), taken):
+                continue
+            taken.append(m.span())
+            word = " ".join(m.group(m.lastgroup or "").lower().split())
+            found.append(
+                (m.span(), (self.by_adjective if m.lastgroup == "adjective" else self.by_name)[word])
             )
-        yield from (f"{bare} {noun}" for noun in _GROUP_NOUNS)
+        return found
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _state_code(name: str, states: dict[str, list[str]]) -> str | None:
@@ -272,19 +295,12 @@ class QuestionReader:
         self.treaties = TreatyNames(catalogue.adopted, names, words)
         self.catalogue = catalogue
         # Groups of states ("EU states", "in Africa") and neighbours, as the parties of the corpus.
-        self.groups = Gazetteer(words=words)
-        self.group_members: dict[str, tuple[str, ...]] = {}
-        self.group_labels: dict[str, str] = {}
-        # The first words of the groups' names: a question with none of them names no group, and
-        # is not matched against the groups' many phrasings (most questions).
-        self.group_words: set[str] = set()
-        for key, group in names.groups.items():
-            self.group_members[key] = tuple(p for code in group.members for p in by_code.get(code, ()))
-            self.group_labels[key] = group.label
-            self.group_words |= {_WORDS.findall(n.removeprefix("the ").lower())[0] for n in group.names}
-            self.group_words |= {_WORDS.findall(a.lower())[0] for a in group.adjectives}
-            for variant in _group_variants(group):
-                self.groups.add(variant, (key,))
+        self.groups = GroupNames(names.groups)
+        self.group_members = {
+            key: tuple(p for code in group.members for p in by_code.get(code, ()))
+            for key, group in names.groups.items()
+        }
+        self.group_labels = {key: group.label for key, group in names.groups.items()}
         self.codes = {party: code for code, parties in by_code.items() for party in parties}
         self.neighbours = {
             code: tuple(p for near in codes for p in by_code.get(near, ()))
@@ -390,10 +406,9 @@ class QuestionReader:
         name ("EU states", "in Africa") or as a state's neighbours ("countries bordering
         Kenya"). Their words are taken: neither the group's name nor the state bordered is a
         party of the question."""
-        named = self.group_words.intersection(_WORDS.findall(question.lower()))
         found = [
             (span, self.group_labels[key], self.group_members[key])
-            for span, _, keys in (self.groups.find(question, taken) if named else [])
+            for span, keys in self.groups.find(question, taken)
             for key in keys
         ]
         bordering = _NEIGHBOURLY.search(question)
