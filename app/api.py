@@ -29,11 +29,7 @@ class AskRequest(BaseModel):
     )
 
     def scope(self) -> Scope:
-        return Scope(
-            parties=(self.party,) if self.party else (),
-            treaties=(self.treaty,) if self.treaty else (),
-            kinds=(self.kind,) if self.kind else (),
-        )
+        return Scope.filtering(self.party, self.treaty, self.kind)
 
 
 class AskResponse(Answer):

@@ -7,13 +7,12 @@ read-only directory, locked file) is reported once as a warning and answers go o
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -44,21 +43,6 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 CREATE INDEX IF NOT EXISTS answers_time ON answers(time);
 """
-COLUMNS = (
-    "answer_id",
-    "time",
-    "user",
-    "question",
-    "read_as",
-    "answer",
-    "abstained",
-    "cited",
-    "answerer",
-    "latency_ms",
-    "rating",
-    "comment",
-    "feedback_time",
-)
 
 
 @dataclass(frozen=True)
@@ -81,10 +65,12 @@ class Entry:
     feedback_time: str | None = None
 
     def row(self) -> dict[str, object]:
-        """The entry as a flat row (cited record IDs joined by spaces), for CSV and JSON."""
-        values = {c: getattr(self, c) for c in COLUMNS}
-        values["cited"] = " ".join(self.cited)
-        return values
+        """The entry as a flat row, as the log stores it and CSV shows it: the cited record
+        IDs joined by spaces (IDs are hex)."""
+        return {**asdict(self), "cited": " ".join(self.cited)}
+
+
+COLUMNS = tuple(f.name for f in fields(Entry))
 
 
 def now() -> str:
@@ -118,12 +104,6 @@ class AuditLog:
             self._connection = connection
         return self._connection
 
-    def close(self) -> None:
-        with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
-
     # --- writing ------------------------------------------------------------------------
 
     def record(self, entry: Entry) -> None:
@@ -131,10 +111,8 @@ class AuditLog:
         if not self.enabled:
             return
         if self.mode == "no-text":
-            entry = Entry(**{**entry.__dict__, "question": None, "answer": None, "read_as": None})
+            entry = replace(entry, question=None, answer=None, read_as=None)
         values = entry.row()
-        values["cited"] = json.dumps(list(entry.cited))
-        values["abstained"] = int(entry.abstained)
         self._write(
             f"INSERT OR REPLACE INTO answers ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
             tuple(values[c] for c in COLUMNS),
@@ -206,6 +184,6 @@ class AuditLog:
             )
         for row in rows:
             values = dict(zip(COLUMNS, row, strict=True))
-            values["cited"] = tuple(json.loads(str(values["cited"])))
+            values["cited"] = tuple(str(values["cited"]).split())
             values["abstained"] = bool(values["abstained"])
             yield Entry(**values)  # type: ignore[arg-type]

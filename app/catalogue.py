@@ -24,6 +24,13 @@ class Scope:
     articles: tuple[str, ...] = ()
     exclude: tuple[Kind, ...] = (Kind.CROSS_REFERENCE,)
 
+    @classmethod
+    def filtering(
+        cls, party: str | None = None, treaty: str | None = None, kind: Kind | None = None
+    ) -> Scope:
+        """The scope of an interface's filters: one state, treaty or kind each, or any."""
+        return cls((party,) if party else (), (treaty,) if treaty else (), (kind,) if kind else ())
+
     def owns(self, record: Record) -> bool:
         """The record is of the scope's parties and treaties (where it names any): what
         any answer to a question of this scope may cite."""

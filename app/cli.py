@@ -80,7 +80,7 @@ def _print_answer(result: Answer) -> None:
     click.echo(result.answer)
     for c in result.citations:
         snapshot = f", snapshot {c.snapshot_date}" if c.snapshot_date else ""
-        click.echo(f"\n[{c.marker}] " + " — ".join([c.label, *c.facts]))
+        click.echo(f"\n{c.heading}")
         click.echo(f"    source: {c.source_title} ({c.source}{snapshot})")
 
 
@@ -254,20 +254,18 @@ def doctor(repair: bool) -> None:
 def audit_log(since: Any, rating: Any, as_csv: bool) -> None:
     """Show the audit log: each answer with who asked, how it was read, what it cited,
     and the feedback it got."""
-    import csv
     from datetime import UTC
 
     from app.audit import COLUMNS, AuditLog
     from app.config import Settings
+    from app.results import write_csv
 
     s = Settings()
     if s.audit_log == "off" and not s.audit_path.exists():
         raise click.ClickException("The audit log is off (TREATYQA_AUDIT_LOG=off) and holds nothing.")
     entries = AuditLog(s.audit_path).entries(since.replace(tzinfo=UTC) if since else None, rating)
     if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(e.row() for e in entries)
+        write_csv(sys.stdout, COLUMNS, (e.row() for e in entries))
         return
     shown = 0
     for e in entries:

@@ -138,8 +138,8 @@ _SIMILAR = re.compile(r"\b(?:the\s+same|similar(?:ly)?|likewise|a\s+like\s+\w+)\
 _THE_ONE = re.compile(r"\bthe\s+((?:[\w'-]+\s+){0,2}?[\w'-]+)\s+one\b", re.I)
 _ARTICLE_REFERENCE = re.compile(r"\b(?:that|this|the)(?:\s+same)?\s+(?:article|provision|paragraph)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(their|its)\b", re.I)
-# "Were there objections?", "did anyone object?", "who objected?": to the statement just quoted
-# (as "did anyone object to that?", which names what is objected to).
+# "Were there objections?", "did anyone object?", "who objected?": objections to what was just
+# quoted, asked as "did any state object to that?".
 _ANY_OBJECTIONS = re.compile(
     r"^\W*(?:and\s+)?(?:(?:were|are|was|is)\s+there\s+(?:any\s+)?objections?"
     r"|(?:did|has|have)\s+(?:any(?:one|body)?|any\s+(?:other\s+)?(?:states?|countries)|other\s+states)\s+object(?:ed)?"
@@ -166,9 +166,8 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
     previous = _in_context(history, reader)
     if (ordinal := _ORDINAL.search(question)) and (reading := _cited(question, ordinal, last)):
         return reading
-    if _ANY_OBJECTIONS.match(question) and (record := _of_kind(last, "statement")):
-        asked = "Did any state object to it?"
-        return _pointing(asked, (asked.index(" it?") + 1, len(asked) - 1), record)
+    if _ANY_OBJECTIONS.match(question):
+        question = "Did any state object to that?"  # read as the next rule reads it
     if that := _THAT_RECORD.search(question):
         reference = that.span("it") if that["it"] else that.span()
         if record := _of_kind(last, that["noun"] or "statement"):

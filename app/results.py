@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +35,11 @@ class Citation(BaseModel):
     @property
     def label(self) -> str:
         return label(Kind(self.kind), self.number)
+
+    @property
+    def heading(self) -> str:
+        """'[3] Reservation 1 — France — Convention on ... — Article 9'."""
+        return f"[{self.marker}] " + " — ".join([self.label, *self.facts])
 
     @property
     def facts(self) -> list[str]:
@@ -95,7 +101,7 @@ class Row(BaseModel):
             consent_kind=record.consent_act,
             entry_into_force=record.entry_into_force_date,
             quote=citation.quote,
-            citation=f"[{citation.marker}] " + " — ".join([citation.label, *citation.facts]),
+            citation=citation.heading,
         )
 
 
@@ -122,10 +128,15 @@ class Answer(BaseModel):
     read_as: str | None = Field(None, exclude=True)
 
 
-def table_csv(rows: Sequence[Row]) -> str:
-    """A list answer's table as CSV: a header row, one line per record, dates as ISO."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(Row.model_fields), lineterminator="\r\n")
+def write_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> None:
+    """CSV as spreadsheets read it: a header row, then one line per row (written as they come)."""
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(row.model_dump() for row in rows)
+    writer.writerows(rows)
+
+
+def table_csv(rows: Sequence[Row]) -> str:
+    """A list answer's table as CSV: one line per record, dates as ISO."""
+    out = io.StringIO()
+    write_csv(out, list(Row.model_fields), (row.model_dump() for row in rows))
     return out.getvalue()

@@ -47,12 +47,6 @@ async def _run(guard: Guard, client: str, work: Callable[[], T]) -> T:
         raise ToolError(str(exc)) from exc
 
 
-def _scope(treaty: str | None, party: str | None, kind: Kind | None) -> Scope:
-    return Scope(
-        parties=(party,) if party else (), treaties=(treaty,) if treaty else (), kinds=(kind,) if kind else ()
-    )
-
-
 def build(
     assistant: Assistant,
     guard: Guard,
@@ -85,7 +79,7 @@ def build(
         declaration, reservation, objection, status record or treaty article it rests on; a
         list answer also has a table (one row per record). Declines when the sources do not say."""
         request = request_of(ctx)
-        scope = _scope(treaty, party, kind)
+        scope = Scope.filtering(party, treaty, kind)
         answer = await _run(
             guard, client(request), lambda: assistant.ask(question, scope, history or (), user(request))
         )
@@ -104,7 +98,7 @@ def build(
         citation (treaty, state, kind, number, articles, source) and verbatim text; no answer
         is written."""
         request = request_of(ctx)
-        scope = _scope(treaty, party, kind)
+        scope = Scope.filtering(party, treaty, kind)
         return await _run(guard, client(request), lambda: assistant.search(query, scope, limit))
 
     loopback = host in ("127.0.0.1", "localhost", "::1")

@@ -215,6 +215,16 @@ def _text(content: Any) -> str:
     return content if isinstance(content, str) else ""
 
 
+def _turn_data(content: Any) -> dict[str, Any]:
+    """What a rendered answer carries for what comes after it (see `render`); {} for none."""
+    data = _TURN.search(_text(content))
+    try:
+        fields = json.loads(html.unescape(data.group(1))) if data else {}
+    except ValueError:
+        return {}
+    return fields if isinstance(fields, dict) else {}
+
+
 def turns(history: list[Any]) -> list[Turn]:
     """The conversation so far, from the chat's messages: each question with what its
     answer recorded for follow-ups (how it was read, which records it cited)."""
@@ -226,11 +236,9 @@ def turns(history: list[Any]) -> list[Turn]:
         if role == "user":
             question = text
         elif role == "assistant" and question:
-            data = _TURN.search(text)
             try:
-                fields = json.loads(html.unescape(data.group(1))) if data else {}
-                result.append(Turn.model_validate({"question": question, **fields}))
-            except (ValueError, ValidationError):
+                result.append(Turn.model_validate({"question": question, **_turn_data(text)}))
+            except ValidationError:
                 result.append(Turn(question=question))
             question = None
     return result
@@ -279,6 +287,11 @@ def examples(assistant: Assistant) -> list[str]:
     return kept
 
 
+def _chosen(value: str | None) -> str | None:
+    """A filter's value, None for "Any"."""
+    return None if value in (None, "", ANY) else value
+
+
 def respond(
     assistant: Assistant,
     guard: Guard,
@@ -306,11 +319,7 @@ def respond(
 
 def answer_id(message: Any) -> str | None:
     """The answer_id a rendered answer carries (None for errors and partial answers)."""
-    data = _TURN.search(_text(message))
-    try:
-        found = json.loads(html.unescape(data.group(1))).get("answer_id") if data else None
-    except ValueError:
-        return None
+    found = _turn_data(message).get("answer_id")
     return found if isinstance(found, str) else None
 
 
@@ -318,7 +327,7 @@ def build(
     assistant: Assistant,
     guard: Guard,
     client: Callable[[Any], str],
-    user: Callable[[Any], str | None] = lambda _request: None,
+    user: Callable[[Any], str | None],
 ) -> gr.Blocks:
     """`client` is the key limits count by; `user` the name the audit log keeps."""
     catalogue = assistant.indexes.catalogue
@@ -326,11 +335,8 @@ def build(
     def chat(
         message: str, history: list[Any], treaty: str, party: str, kind: str, request: gr.Request
     ) -> Iterator[str]:
-        scope = Scope(
-            parties=(party,) if party and party != ANY else (),
-            treaties=(treaty,) if treaty and treaty != ANY else (),
-            kinds=(Kind(kind),) if kind and kind != ANY else (),
-        )
+        kind_chosen = _chosen(kind)
+        scope = Scope.filtering(_chosen(party), _chosen(treaty), Kind(kind_chosen) if kind_chosen else None)
         yield from respond(assistant, guard, client(request), message, scope, turns(history), user(request))
 
     def rate(rated: Any, data: gr.LikeData) -> tuple[Any, ...]:

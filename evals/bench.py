@@ -46,10 +46,10 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def _ms(values: Sequence[float]) -> dict[str, float]:
+def _ms(values: Sequence[float], digits: int = 1) -> dict[str, float]:
     return {
-        "p50_ms": round(1000 * statistics.median(values), 1),
-        "p95_ms": round(1000 * percentile(values, 0.95), 1),
+        "p50_ms": round(1000 * statistics.median(values), digits),
+        "p95_ms": round(1000 * percentile(values, 0.95), digits),
     }
 
 
@@ -174,11 +174,8 @@ def audit_cost(assistant: Assistant, asked: list[str], writes: int = 500) -> dic
         log.record(entry)
         alone.append(time.perf_counter() - started)
     on, off = _ms(timed["on"]), _ms(timed["off"])
-    write = {
-        "p50_ms": round(1000 * statistics.median(alone), 3),
-        "p95_ms": round(1000 * percentile(alone, 0.95), 3),
-    }
-    return {"on": on, "off": off, "p50_added_ms": round(on["p50_ms"] - off["p50_ms"], 2), "write": write}
+    added = round(on["p50_ms"] - off["p50_ms"], 2)
+    return {"on": on, "off": off, "p50_added_ms": added, "write": _ms(alone, digits=3)}
 
 
 @contextmanager
