@@ -106,6 +106,11 @@ _DATE_RE = re.compile(
 )
 
 
+def without_dates(text: str) -> str:
+    """The text with its dates taken out: 'Signature: 27 Jun 1996' -> 'Signature:'."""
+    return " ".join(_DATE_RE.sub(" ", text).split())
+
+
 def parse_date(value: str) -> str | None:
     """'30 Jun 2008', 'June 30, 2008', '2008-06-30' -> '2008-06-30'; None when not a date."""
     match = _DATE_RE.search(value)

@@ -14,12 +14,18 @@ from ingest.store import RecordStore
 SEED_NAME = "seeds/000_2962096e9e713ff3.txt"
 
 
-def test_a_status_row_is_one_segment_and_a_declaration_its_sentences() -> None:
+def test_a_status_row_is_one_segment_read_without_dates_and_a_declaration_its_sentences() -> None:
     def record(kind: Kind, text: str) -> Record:
         return Record(id="r", text=text, kind=kind, source="s.txt", source_title="S")
 
     row = "Albania — Formal confirmation(c), Accession(a), Succession(d), Ratification: 23 Jun 2003 a"
-    assert segments(record(Kind.STATUS, row)) == [row]
+    assert segments(record(Kind.STATUS, row)) == [
+        "Albania — Formal confirmation(c), Accession(a), Succession(d), Ratification: a"
+    ]
+    later = "Albania — Signature: 1 May 2001; Ratification: 2 Feb 2004"
+    assert segments(record(Kind.STATUS, later)) == segments(
+        record(Kind.STATUS, "Albania — Signature: 9 Dec 1999; Ratification: 30 Jan 2002")
+    )
     declaration = "Albania declares that article 5 applies. It reserves the right to extend it."
     assert segments(record(Kind.DECLARATION, declaration)) == [
         "Albania declares that article 5 applies.",
