@@ -234,10 +234,10 @@ class ExtractiveAnswerer:
             records = self.catalogue.select(replace(scope, kinds=tuple({*kinds, *STATEMENT_KINDS})))
             # Records of the asked kind first, so that each state is cited by one of those if it has one.
             records.sort(key=lambda r: r.kind not in kinds)
-        elif u.topic_terms:
+        elif u.topic_terms and not u.like:
             # A subject no article's text speaks of: the records that do.
             records = [r for r in records if _speaks_of(r, u.topic_terms)]
-        return [r for r in records if _objects_to(r, u.objected_to)]
+        return [r for r in records if _objects_to(r, u.objected_to) and r.party not in u.other_than]
 
     def list_states(self, u: Understanding) -> Answer:
         """Which states made reservations to article 9 of CEDAW / have ratified the CAT.
@@ -258,12 +258,20 @@ class ExtractiveAnswerer:
         by_party: dict[str, Record] = {}
         for record in records:
             by_party.setdefault(record.party or "", record)
+        asked = Asked(u.question, u.topic, u.concerned)
+        # States whose record is of the asked kind first, then the others, each alphabetically;
+        # "the same" or "similar": the closest to the record quoted first.
+        closeness = {p: self.scorer.quote(asked, r).relevance for p, r in by_party.items()} if u.like else {}
+        if u.like and not u.concerned:  # no article to share: the text must be alike
+            by_party = {p: r for p, r in by_party.items() if closeness[p] >= self.min_score}
         if not by_party:
             article = f" concerning {_articles(u.concerned)}" if u.concerned else ""
-            about = f" that speak of {u.subject}" if u.topic_terms and not u.concerned else ""
+            about = f" that speak of {u.subject}" if u.topic_terms and not u.concerned and not u.like else ""
+            alike = " like the one quoted" if u.like and not u.concerned else ""
             of = f" of the {join(u.state_groups)}" if u.state_groups else ""
+            besides = f" by states other than {join(u.other_than)}" if u.other_than else ""
             return abstain(
-                f"The corpus has no {join(plural(k) for k in kinds)}{of}{article}{about} "
+                f"The corpus has no {join(plural(k) for k in kinds)}{of}{besides}{article}{about}{alike} "
                 f"for the {join(u.treaties) or 'treaties it holds'}."
             )
         draft = Draft()
@@ -278,9 +286,11 @@ class ExtractiveAnswerer:
         treaty = f" to the {join(u.treaties)}" if u.treaties else ""
         if u.excluded_treaties:
             treaty += f", and not to the {join(u.excluded_treaties)}"
-        asked = Asked(u.question, u.topic, u.concerned)
-        # States whose record is of the asked kind first, then the others, each alphabetically.
-        ordered = sorted(by_party, key=lambda p: (by_party[p].kind not in kinds, p))
+        if u.like:
+            ordered = sorted(by_party, key=lambda p: -closeness[p])
+            treaty += ", the closest to the text quoted first"
+        else:
+            ordered = sorted(by_party, key=lambda p: (by_party[p].kind not in kinds, p))
         listed = ordered[:MAX_LISTED]
         cited = []
         for party in listed:
@@ -294,6 +304,7 @@ class ExtractiveAnswerer:
             cited.append(f"{party}{label} {draft.row(record, self.scorer.quote(asked, record).text)}")
         first = by_party[listed[0]]
         among = f"Of the {join(u.state_groups)}, " if u.state_groups else ""
+        among += f"{'b' if among else 'B'}esides {join(u.other_than)}, " if u.other_than else ""
         counted = (
             f"{len(by_party)} {'state or organisation' if len(by_party) == 1 else 'states or organisations'}"
         )

@@ -252,6 +252,11 @@ class Assistant:
         u = replace(self.understand(reading.question, filters, indexes), pinned=reading.pinned)
         if reading.like:
             u = indexes.reader.about(u, reading.like, reading.like_articles)
+            if not u.kinds and reading.like_kind:
+                u = replace(u, kinds=(reading.like_kind,))  # "did anyone do the same": that kind
+        if reading.other_than:
+            kept = tuple(p for p in u.parties if p not in reading.other_than)
+            u = replace(u, parties=kept, other_than=reading.other_than, intent="list")
         scorer = QuoteScorer(self.embedder, indexes.segments_of)
         refused = refusal(u, indexes.catalogue)
         # "something similar": the topic is a record's text, not a subject.

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.coverage import possessive
+from app.coverage import join, possessive
 from app.errors import QuestionError
 from app.results import Answer
 from app.understand import (
@@ -30,7 +30,7 @@ from app.understand import (
     QuestionReader,
     Understanding,
 )
-from ingest.kinds import NOUNS, STATEMENT_KINDS, plural
+from ingest.kinds import KIND_NOUN, NOUNS, STATEMENT_KINDS, kind_from_label, plural
 from ingest.records import Kind
 from ingest.text import extract_articles
 
@@ -86,6 +86,8 @@ class Reading:
     # What "the same" or "something similar" means: the words the previous answer quoted.
     like: str = ""
     like_articles: tuple[str, ...] = ()  # the articles it concerns, while the treaty is the same
+    like_kind: Kind | None = None  # the kind of the record quoted: what "did anyone do the same" asks for
+    other_than: tuple[str, ...] = ()  # "another state": the states of the conversation, left out
 
 
 def _size(history: Sequence[Turn]) -> int:
@@ -148,6 +150,13 @@ _ANY_OBJECTIONS = re.compile(
 )
 # "which of those are in Africa?", "and among them, the EU members?": the previous list, narrowed.
 _OF_THOSE = re.compile(r"\b(?:of|among)\s+(?:those|them|these)\b|\bthose\s+(?:that|which|who)\s+are\b", re.I)
+# "any bordering country" names no state: it borders the state of the conversation.
+_BORDERING = re.compile(
+    r"\b(?i:bordering|neighbou?ring)\s+(?P<noun>(?i:states?|countr(?:y|ies)|nations?))\b"
+    r"(?!\s+(?:of\s+)?(?:the\s+)?[A-Z])"
+)
+# "Is the treaty in force between them?" after an objection: the objecting state and the one objected to.
+_BETWEEN_THEM = re.compile(r"\bbetween\s+(?:them|the\s+two|both|th(?:ese|ose)\s+two)\b", re.I)
 _STATUS_VERB = re.compile(r"\b(?:ratif\w*|sign\w*|acced\w*|join\w*|accession|party)\b", re.I)
 
 
@@ -155,7 +164,7 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
     """The question as it would be asked on its own, given the conversation so far."""
     if not history:
         return Reading(question)
-    question = _nth_state(_one_named(question, history, reader), history, reader)
+    question = _bordering(_nth_state(_one_named(question, history, reader), history, reader), history, reader)
     u = reader.read(question)
     if u.state_groups and _OF_THOSE.search(question) and not (u.treaties or u.absent_treaties):
         # The previous question again, of the group's states only (the group as answers name it).
@@ -177,15 +186,33 @@ def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -
             said = f"{possessive(previous.parties[0])} statements"
             question = f"{question[: reference[0]]}{said}{question[reference[1] :]}"
             u = reader.read(question)
+    if (between := _BETWEEN_THEM.search(question)) and (objection := _of_kind(last, "objection")):
+        # Answered from the objection's own words ("shall not preclude the entry into force ...").
+        states = dict.fromkeys(p for p in (objection.party, *previous.objected_to, *previous.parties) if p)
+        question = f"{question[: between.start()]}between {join(states)}{question[between.end() :]}"
+        u = reader.read(question)
+        pinned = (objection.record_id,) if objection.record_id else ()
+        return Reading(_completed(question, u, previous), pinned)
     if not (previous.parties or previous.treaties):
         return Reading(question)  # nothing to carry over
     if _elliptical(question, reader):
         return Reading(_substituted(last.asked, previous, u, question, reader))
     # "Did Malta say the same?", "something similar about the protocol": like what was quoted.
-    like = last.citations[0].quote if _SIMILAR.search(question) and last.citations else ""
+    quoted = _alike(question, history) if _SIMILAR.search(question) else None
+    like = quoted.quote if quoted else ""
     # Articles belong to their treaty: "something similar about the protocol" keeps none.
     articles = () if u.treaties or u.absent_treaties else extract_articles(like)
-    return Reading(_completed(question, u, previous), like=like, like_articles=articles)
+    # "Did another state ...": across states, leaving out the one whose record is alike, else
+    # those of the conversation.
+    others = ((quoted.party,) if quoted and quoted.party else previous.parties) if u.asks_others else ()
+    completed = _completed(question, u, replace(previous, parties=()) if others else previous)
+    return Reading(
+        completed,
+        like=like,
+        like_articles=articles,
+        like_kind=kind_from_label(quoted.kind or "") if quoted else None,
+        other_than=others,
+    )
 
 
 def _nth_state(question: str, history: Sequence[Turn], reader: QuestionReader) -> str:
@@ -195,6 +222,16 @@ def _nth_state(question: str, history: Sequence[Turn], reader: QuestionReader) -
     named = list(dict.fromkeys(p for turn in history for p in reader.read(turn.asked).parties))
     index = len(named) - 1 if nth.group(1).lower() == "last" else _ORDINALS[nth.group(1).lower()]
     return question[: nth.start()] + named[index] + question[nth.end() :] if index < len(named) else question
+
+
+def _bordering(question: str, history: Sequence[Turn], reader: QuestionReader) -> str:
+    """ "Did any bordering country do the same?": the countries bordering the conversation's state."""
+    if not (bordering := _BORDERING.search(question)):
+        return question
+    if not (parties := _in_context(history, reader).parties):
+        return question
+    named = f"{bordering['noun']} bordering {parties[0]}"
+    return question[: bordering.start()] + named + question[bordering.end() :]
 
 
 def _one_named(question: str, history: Sequence[Turn], reader: QuestionReader) -> str:
@@ -249,6 +286,15 @@ def _of_kind(last: Turn, noun: str) -> CitedRecord | None:
     statements = {k.value for k in STATEMENT_KINDS}
     kinds = statements if noun.lower() in statements | {"statement"} else {noun.lower()}
     return next((c for c in last.citations if c.kind in kinds), None)
+
+
+def _alike(question: str, history: Sequence[Turn]) -> CitedRecord | None:
+    """What "a similar reservation" is like: the record of that kind the conversation
+    cited last, else the first record the previous answer cited."""
+    noun = KIND_NOUN.search(question)
+    kind = kind_from_label(noun.group(0)) if noun else None
+    of_kind = (_of_kind(turn, kind.value) for turn in reversed(history)) if kind else iter(())
+    return next((c for c in of_kind if c), None) or next(iter(history[-1].citations), None)
 
 
 def _pointing(question: str, reference: tuple[int, int], record: CitedRecord) -> Reading:

@@ -45,6 +45,13 @@ _NEIGHBOURS_BEFORE = re.compile(
 )
 _NEIGHBOURLY = re.compile(r"neighbo|border|adjacent|next\s+to", re.I)
 _NEIGHBOURS_AFTER = re.compile(r"^['’]s?\s+(?:land\s+)?neighbou?r(?:s|ing\s+(?:states|countries))\b", re.I)
+# "another state", "any other Arab country", "other parties": states besides those asked about
+# before, so across states (the conversation says which are meant by "other").
+OTHER_STATES = re.compile(
+    r"\b(?:an?other|any\s+other|other|a\s+different|different)\s+(?:[\w'-]+\s+){0,2}?"
+    r"(?:states?|countr(?:y|ies)|governments?|part(?:y|ies)|nations?|members?)\b",
+    re.I,
+)
 _LIST = re.compile(
     r"\b(?:which|what|list|name)\s+(?:other\s+)?(?:states|countries|parties|governments|nations)\b"
     r"|\bhow\s+many\s+(?:states|countries|parties)\b|\bwho\s+(?:else\s+)?(?:has|have|made|entered|lodged)\b",
@@ -109,6 +116,10 @@ class Understanding:
     excluded_treaties: tuple[str, ...] = ()
     # The groups of states the question names, as answers name them ("EU member states").
     state_groups: tuple[str, ...] = ()
+    asks_others: bool = False  # "another state", "any other country": besides those asked about before
+    other_than: tuple[str, ...] = ()  # the states "other" leaves out (the conversation's)
+    # A record's text the question asks for others like ("the same", "something similar").
+    like: str = ""
 
     @property
     def subject(self) -> str:
@@ -137,6 +148,7 @@ class Understanding:
             "treaties": "; ".join(self.treaties),
             "not": "; ".join(self.excluded_treaties),
             "groups": ", ".join(self.state_groups),
+            "other than": ", ".join(self.other_than),
             "parties": ", ".join(self.parties),
             "articles": ", ".join(self.concerned),
             "kinds": ", ".join(k.value for k in self.kinds),
@@ -357,7 +369,8 @@ class QuestionReader:
             if a.split("(")[0] not in in_titles
         )
         facts = tuple(f for f, words in STATUS_WORDS.items() if re.search(rf"\b(?:{words})\b", topic, re.I))
-        if (_LIST.search(question) and len(parties) != 1) or (grouped and treaties):
+        asks_others = bool(OTHER_STATES.search(question))
+        if ((_LIST.search(question) or asks_others) and len(parties) != 1) or (grouped and treaties):
             intent: Intent = "list"
         elif facts and not kinds and not articles and parties and (_ASKS_DATE.search(topic) or not terms):
             # When a party signed, ratified...; without a party it is a question about the treaty.
@@ -399,6 +412,7 @@ class QuestionReader:
             without_records=named.without_records,
             refers_back=any(p.search(topic) for p in _REFERENCES),
             asks_text=asks_text,
+            asks_others=asks_others,
         )
 
     def _groups(self, question: str, taken: list[Span]) -> list[tuple[str, tuple[str, ...]]]:
@@ -427,7 +441,7 @@ class QuestionReader:
     def about(self, u: Understanding, text: str, articles: tuple[str, ...] = ()) -> Understanding:
         """The question asking about `text` ("the same", "something similar": what the
         previous answer quoted) as its topic, and about `articles` if it names none."""
-        return replace(u, topic=text, topic_terms=_terms(text), articles=u.articles or articles)
+        return replace(u, topic=text, topic_terms=_terms(text), articles=u.articles or articles, like=text)
 
     def mentions(self, text: str) -> Mentions:
         """Where the text names states, treaties, articles and kinds of record, as written."""

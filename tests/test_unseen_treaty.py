@@ -311,3 +311,69 @@ def test_objections_after_a_reservation_are_other_states_objections_naming_it(
     assert answer.resolved_question == f"Did any state object to Norway's Reservation to the {SONGBIRDS}?"
     assert cited(answer) == {("Sweden", SONGBIRDS, "objection")}
     assert "Sweden" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "between", ["Is the convention in force between them?", "Is it in force between the two?"]
+)
+def test_in_force_between_them_after_an_objection_is_answered_from_the_objections_words(
+    unseen: Assistant, between: str
+) -> None:
+    turns = conversation(
+        unseen, "What reservation did Norway make under the songbird convention?", "Who objected to it?"
+    )
+    answer = unseen.ask(between, history=turns)
+    assert "between Sweden and Norway" in (answer.resolved_question or "")
+    assert answer.citations[0].party == "Sweden" and answer.citations[0].kind == "objection"
+    assert "shall not preclude the entry into force of the Convention between Norway and Sweden" in (
+        answer.citations[0].quote
+    )
+
+
+# --- "the same" by another state ---------------------------------------------------------------
+
+NORWAY_RESERVATION = "What reservation did Norway make under the songbird convention?"
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["Did any other state make a similar reservation?", "Did another country do the same?"]
+)
+def test_the_same_by_another_state_lists_other_states_records_to_its_articles_closest_first(
+    unseen: Assistant, follow_up: str
+) -> None:
+    answer = unseen.ask(follow_up, history=conversation(unseen, NORWAY_RESERVATION))
+    # Chile's reservation 2 and Kenya's declaration concern article 9(2); Norway's own is left out.
+    assert [(c.party, c.kind, c.number) for c in answer.citations] == [
+        ("Chile", "reservation", "2"),
+        ("Kenya", "declaration", None),
+    ]
+    assert answer.answer.startswith("Besides Norway, 2 states or organisations made reservations")
+    assert [row.state for row in answer.table] == ["Chile", "Kenya"]
+
+
+def test_a_similar_reservation_after_an_objection_is_like_the_reservation_not_the_objection(
+    unseen: Assistant,
+) -> None:
+    turns = conversation(unseen, NORWAY_RESERVATION, "Were there objections?", "Is it in force between them?")
+    answer = unseen.ask("Did any other state make a similar reservation?", history=turns)
+    assert [c.party for c in answer.citations] == ["Chile", "Kenya"]
+
+
+def test_the_same_by_a_bordering_country_reads_the_neighbours_of_the_conversations_state(
+    unseen: Assistant,
+) -> None:
+    answer = unseen.ask(
+        "Did any bordering country do the same?", history=conversation(unseen, NORWAY_RESERVATION)
+    )
+    assert answer.resolved_question is not None and "bordering Norway" in answer.resolved_question
+    # Sweden, the one neighbour with records, objected; it made no reservation to article 9(2).
+    assert answer.abstained and not answer.citations
+    assert "neighbours of Norway concerning article 9(2)" in answer.answer
+
+
+def test_the_same_by_another_state_is_declined_when_no_other_state_has_one(unseen: Assistant) -> None:
+    turns = conversation(unseen, "What did Chile reserve under the songbird convention?")
+    assert [c.number for c in turns[0].citations] == ["1"]
+    answer = unseen.ask("Did another state do the same?", history=turns)
+    assert answer.abstained and not answer.citations
+    assert "other than Chile concerning article 4" in answer.answer

@@ -199,6 +199,19 @@ def ask(browser: Browser, server: Server, question: str) -> object:
     return answer
 
 
+def follow_up(browser: Browser, question: str, n: int) -> list[str]:
+    """Ask the n-th question of the conversation; the summaries of its answer's cards."""
+    page = browser.page
+    box = page.locator("textarea").last  # the placeholder goes once the chat has begun
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(f"() => document.querySelectorAll('.tq-answer').length >= {n}", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('.tq-state')", timeout=60_000)
+    cards = "xpath=following-sibling::details[contains(concat(' ', @class, ' '), ' tq-card ')]/summary"
+    summaries = page.locator(".tq-answer").last.locator(cards)
+    return [summaries.nth(i).inner_text() for i in range(summaries.count())]
+
+
 def only_local(browser: Browser, server: Server) -> None:
     outside = [url for url in browser.requests if not url.startswith((server.origin + "/", "data:", "blob:"))]
     refused = [line for line in browser.console if "Content Security Policy" in line or "Refused" in line]
@@ -402,18 +415,31 @@ def test_a_four_turn_conversation_is_read_in_context(browser: Browser, direct: S
         ("when did they ratify it?", "Status", "Convention on Cybercrime"),
         ("the same for the UN Convention against Cybercrime", "Passage", "United Nations Convention"),
     ]
-    for n, (follow_up, label, treaty) in enumerate(turns, 2):
-        box = page.locator("textarea").last  # the placeholder goes once the chat has begun
-        box.fill(follow_up)
-        box.press("Enter")
-        page.wait_for_function(f"() => document.querySelectorAll('.tq-answer').length >= {n}", timeout=60_000)
-        page.wait_for_function("() => !document.querySelector('.tq-state')", timeout=60_000)
+    for n, (question, label, treaty) in enumerate(turns, 2):
+        cards = follow_up(browser, question, n)
         read_as = page.locator(".tq-readas").last.inner_text()
         assert read_as.startswith("Read as:") and "Azerbaijan" in read_as, read_as
-        summaries = page.locator(".tq-answer").last.locator("xpath=following-sibling::details//summary")
-        cards = [summaries.nth(i).inner_text() for i in range(summaries.count())]
         assert cards and all(label in c and "Azerbaijan" in c and treaty in c for c in cards), cards
     assert page.locator(".tq-readas").count() == 3
+
+
+def test_a_conversation_follows_objections_to_a_reservation_and_similar_ones_by_other_states(
+    browser: Browser, direct: Server
+) -> None:
+    """Objections to the reservation just quoted, whether they keep the treaty in force
+    between the two states, then the same reservation by other states: each checked on
+    the cards its answer shows."""
+    page = browser.page
+    ask(browser, direct, "What reservation did Norway make under the songbird convention?")
+    objection = follow_up(browser, "Were there objections?", 2)
+    assert len(objection) == 1 and "Objection" in objection[0] and "Sweden" in objection[0], objection
+    in_force = follow_up(browser, "Is the convention in force between them?", 3)
+    assert "Objection" in in_force[0] and "Sweden" in in_force[0], in_force
+    quoted = page.locator(".tq-answer").last.locator("xpath=following-sibling::details[1]//mark").inner_text()
+    assert "shall not preclude the entry into force of the Convention between Norway and Sweden" in quoted
+    similar = follow_up(browser, "Did any other state make a similar reservation?", 4)
+    assert len(similar) == 2 and "Chile" in similar[0] and "Kenya" in similar[1], similar
+    assert "Besides Norway" in page.locator(".tq-answer").last.inner_text()
 
 
 def test_a_conversation_reopened_from_the_saved_list_keeps_its_context(
