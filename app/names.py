@@ -105,21 +105,42 @@ def _pattern(variants: Iterable[str], flags: int) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(v) for v in ordered)})(?!\w)", flags)
 
 
+@dataclass(frozen=True)
+class Absent:
+    """What a name means when the corpus holds no record of it ("Wakanda", a treaty the
+    data knows and the corpus lacks): reported by this name, never answered from."""
+
+    name: str
+
+
+Target = str | Absent
+Targets = tuple[Target, ...]
+
+
+def held(targets: Targets) -> tuple[str, ...]:
+    """The targets the corpus holds records of."""
+    return tuple(t for t in targets if isinstance(t, str))
+
+
+def spelt(target: Target) -> str:
+    return target.name if isinstance(target, Absent) else target
+
+
 @dataclass
 class Gazetteer:
     """Variant spelling -> targets, matched longest-first without overlaps."""
 
-    targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    exact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # short acronyms: case-sensitive
+    targets: dict[str, Targets] = field(default_factory=dict)
+    exact: dict[str, Targets] = field(default_factory=dict)  # short acronyms: case-sensitive
     # Lower-case words of ordinary text: an acronym of three letters or more is also matched
     # in lower case ("crc", "vclt"), unless it is one of these ("who", or "cat" where the
     # texts use it as a word).
     words: frozenset[str] = frozenset()
-    _compiled: list[tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]], bool]] | None = field(
+    _compiled: list[tuple[re.Pattern[str] | None, dict[str, Targets], bool]] | None = field(
         default=None, init=False, repr=False
     )
 
-    def add(self, variant: str, targets: tuple[str, ...], *, exact: bool = False) -> None:
+    def add(self, variant: str, targets: Targets, *, exact: bool = False) -> None:
         """`exact`: matched only as spelled (derived acronyms); short capitals always are."""
         variant = " ".join(variant.split())
         table, key = (
@@ -141,7 +162,7 @@ class Gazetteer:
             self.exact[lower] = tuple(dict.fromkeys(self.exact.get(lower, ()) + targets))
         self._compiled = None  # the patterns hold every variant: compiled again once, when next used
 
-    def _patterns(self) -> list[tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]], bool]]:
+    def _patterns(self) -> list[tuple[re.Pattern[str] | None, dict[str, Targets], bool]]:
         if self._compiled is None:
             self._compiled = [
                 (_pattern(self.targets, re.I), self.targets, True),
@@ -149,7 +170,7 @@ class Gazetteer:
             ]
         return self._compiled
 
-    def find(self, text: str, taken: list[Span]) -> list[tuple[Span, str, tuple[str, ...]]]:
+    def find(self, text: str, taken: list[Span]) -> list[tuple[Span, str, Targets]]:
         """(span, mention, targets) in order of appearance, outside the `taken` spans,
         which are extended with the spans found."""
         found = []
@@ -292,13 +313,13 @@ class TreatyNames:
                     self.gazetteer.add(short, (holder,), exact=True)
         for title, aliases in data.treaties.items():
             # A title spelt a little differently in the corpus is still found by its words;
-            # one it does not hold is marked "!": its aliases name an absent treaty.
-            spelt = (title,) if title in known else self.resolve(title)
-            target = spelt if len(spelt) == 1 else (f"!{title}",)
+            # one it does not hold is Absent: its aliases name an absent treaty.
+            spelling = (title,) if title in known else self.resolve(title)
+            target: Targets = spelling if len(spelling) == 1 else (Absent(title),)
             for alias in [title, *aliases]:
                 self.gazetteer.add(alias, target)
-            if len(spelt) == 1:
-                self.aliases.setdefault(spelt[0], []).extend(aliases)
+            if len(spelling) == 1:
+                self.aliases.setdefault(spelling[0], []).extend(aliases)
         # Treaties the data knows and the corpus does not hold: a name that fits one of them
         # as well as any title held names it ("the diplomatic relations convention" on a
         # store without the Vienna Convention is not the Protected Persons Convention).
@@ -359,15 +380,15 @@ class TreatyNames:
         mentions = [
             # A known name of a treaty the corpus does not hold is reported by its title.
             TreatyMention(span, text, present)
-            if (present := tuple(t for t in targets if not t.startswith("!")))
-            else TreatyMention(span, targets[0].lstrip("!"), ())
+            if (present := held(targets))
+            else TreatyMention(span, spelt(targets[0]), ())
             for span, text, targets in exact
             if not overlaps(span, resolved)
         ]
         return sorted(mentions + by_words, key=lambda m: m.span)
 
     def _by_title_words(
-        self, question: str, taken: list[Span], exact: list[tuple[Span, str, tuple[str, ...]]]
+        self, question: str, taken: list[Span], exact: list[tuple[Span, str, Targets]]
     ) -> list[TreatyMention]:
         # Exact names stand for their title's words, so "ICCPR optional protocol" reads
         # as the protocol's title; other names taken (states) end a phrase.
@@ -411,7 +432,7 @@ class TreatyNames:
         first: int,
         head: int,
         last: int,
-        named: dict[Span, tuple[str, ...]],
+        named: dict[Span, Targets],
     ) -> TreatyMention | None:
         """The longest reading of the phrase that fits a title, shortened from its end
         ("the 1953 Protocol for ... the Poppy Plant took effect"); the phrase itself,
@@ -420,7 +441,7 @@ class TreatyNames:
         outer: Span = (tokens[first].start, tokens[last].end)
         # The rest of the question, with the titles of the names in it ("the cedaw
         # committee ... under the optional protocol": CEDAW's protocol).
-        elsewhere = [min(named[s], key=len).lstrip("!") for s in named if not overlaps(s, [outer])]
+        elsewhere = [min(map(spelt, named[s]), key=len) for s in named if not overlaps(s, [outer])]
         context = " ".join([question[: outer[0]], question[outer[1] :], *elsewhere])
         years = _years(question[outer[0] : outer[1]])  # a year given holds for every reading
         for end in range(last, head - 1, -1):
@@ -431,7 +452,7 @@ class TreatyNames:
             own = " ".join(t.word for t in tokens[first : end + 1] if not overlaps((t.start, t.end), named))
             # A name of several titles ("WHO": its constitution and each amendment) stands
             # for the words they share, which the shortest of them has.
-            titles = [min((t.lstrip("!") for t in named[s]), key=len) for s in covered]
+            titles = [min(map(spelt, named[s]), key=len) for s in covered]
             if not self._stems(own + " " + " ".join(titles)) and not years:
                 if end == last:
                     return None  # "the Convention", "this treaty": no name
@@ -462,7 +483,7 @@ class TreatyNames:
         first: int,
         head: int,
         end: int,
-        named: dict[Span, tuple[str, ...]],
+        named: dict[Span, Targets],
         titles: tuple[str, ...],
     ) -> Span:
         """The span of the name within the phrase that resolved to `titles`: from its first

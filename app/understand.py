@@ -9,7 +9,18 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from app.catalogue import Catalogue, Scope
-from app.names import ACRONYM, Gazetteer, NameData, Span, StateGroup, TreatyNames, overlaps
+from app.names import (
+    ACRONYM,
+    Absent,
+    Gazetteer,
+    NameData,
+    Span,
+    StateGroup,
+    TreatyNames,
+    held,
+    overlaps,
+    spelt,
+)
 from ingest.kinds import KIND_ASKED, KIND_NOUN, NOT_STATEMENTS, NOUNS, TEXT_ASKED, kinds_named
 from ingest.records import Kind
 from ingest.text import article_spans, extract_articles
@@ -299,7 +310,7 @@ class QuestionReader:
         for code, variants in names_by_code.items():
             for name in variants:
                 # A state the corpus has no record of maps to its own name, marked absent.
-                self.parties.add(name, tuple(by_code.get(code, [])) or (f"!{name}",))
+                self.parties.add(name, tuple(by_code.get(code, [])) or (Absent(name),))
         self.territories = Gazetteer(words=words)
         for place, codes in names.territories.items():
             if states := tuple(p for code in codes for p in by_code.get(code, ())):
@@ -336,7 +347,7 @@ class QuestionReader:
         named = self._parties(question, taken, tuple(t for m in mentions for t in m.titles))
         groups, absent_parties, objected_to = named.groups, named.absent, named.objected_to
         if territories and not groups:
-            groups = tuple(dict.fromkeys(states for _, _, states in territories))
+            groups = tuple(dict.fromkeys(held(states) for _, _, states in territories))
         taken = [s for s in taken if s not in {span for span, _, _ in territories}]
         if members := tuple(dict.fromkeys(p for _, ps in grouped for p in ps)):
             groups = (*groups, members)  # searched together: one group, not one search a state
@@ -431,7 +442,7 @@ class QuestionReader:
             after = _NEIGHBOURS_AFTER.match(question[span[1] :])
             if not (before or after):
                 continue
-            codes = dict.fromkeys(code for t in targets if (code := self.codes.get(t)))
+            codes = dict.fromkeys(code for t in held(targets) if (code := self.codes.get(t)))
             members = tuple(dict.fromkeys(p for code in codes for p in self.neighbours.get(code, ())))
             whole = (before.start() if before else span[0], span[1] + (after.end() if after else 0))
             taken.append(whole)
@@ -470,14 +481,14 @@ class QuestionReader:
                 taken.remove(span)  # "the Council of Europe's Budapest Convention": whose treaty it is
             elif _OBJECTED_TO.search(question[: span[0]]):
                 taken.remove(span)
-                objected_to += [t for t in targets if not t.startswith("!")]
-            elif all(t.startswith("!") for t in targets):
+                objected_to += held(targets)
+            elif not held(targets):
                 if _PLACE_BEFORE.search(question[: span[0]]):
                     taken.remove(span)
                     continue
-                absent += [t[1:] for t in targets]
+                absent += map(spelt, targets)
             else:
-                present.append((span, tuple(t for t in targets if not t.startswith("!"))))
+                present.append((span, held(targets)))
         holding = [
             (span, group)
             for span, group in present
