@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from app.catalogue import Catalogue, Scope, article_matches, article_matches_any
-from app.coverage import covers, join, possessive
+from app.coverage import covers, join, record_name
 from app.indexes import Plan
 from app.quotes import Asked, Quote, QuoteScorer
 from app.results import Answer, Citation, Row
@@ -93,8 +93,6 @@ def abstain(message: str, choices: Iterable[str] = ()) -> Answer:
 
 def describe(record: Record) -> str:
     """'Azerbaijan's Declaration 1 to the Convention on Cybercrime (Article 24(7)(a); made upon ...)'."""
-    owner = f"{possessive(record.party)} " if record.party else ""
-    treaty = f" to the {record.treaty}" if record.treaty else ""
     details = []
     if record.articles:
         details.append(
@@ -102,7 +100,8 @@ def describe(record: Record) -> str:
         )
     if record.made_upon:
         details.append(f"made {record.made_upon}")
-    return f"{owner}{record.label}{treaty}" + (f" ({'; '.join(details)})" if details else "")
+    name = record_name(record.party, record.label, record.treaty)
+    return name + (f" ({'; '.join(details)})" if details else "")
 
 
 def snapshot_note(record: Record) -> str:

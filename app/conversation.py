@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.coverage import join, possessive
+from app.coverage import join, possessive, record_name
 from app.errors import QuestionError
 from app.results import Answer
 from app.understand import (
@@ -299,7 +299,8 @@ def _alike(question: str, history: Sequence[Turn]) -> CitedRecord | None:
 
 def _pointing(question: str, reference: tuple[int, int], record: CitedRecord) -> Reading:
     """The question with the record it points at named in place of the reference."""
-    name = _record_name(record)
+    label = (record.kind or "record").capitalize() + (f" {record.number}" if record.number else "")
+    name = record_name(record.party, label, record.treaty)
     start, end = reference
     rest = (question[:start] + question[end:]).strip(" ?.")
     if not _CUES.sub(" ", rest).split():
@@ -307,14 +308,6 @@ def _pointing(question: str, reference: tuple[int, int], record: CitedRecord) ->
     else:
         text = question[:start] + name + question[end:]
     return Reading(text, (record.record_id,) if record.record_id else ())
-
-
-def _record_name(record: CitedRecord) -> str:
-    """ "China's Reservation 2 to the Vienna Convention on Diplomatic Relations"."""
-    label = (record.kind or "record").capitalize() + (f" {record.number}" if record.number else "")
-    owner = f"{possessive(record.party)} " if record.party else ""
-    treaty = f" to the {record.treaty}" if record.treaty else ""
-    return f"{owner}{label}{treaty}"
 
 
 def _substituted(

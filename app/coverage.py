@@ -32,6 +32,12 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def record_name(party: str | None, label: str, treaty: str | None) -> str:
+    """ "China's Reservation 2 to the Vienna Convention on Diplomatic Relations"."""
+    owner = f"{possessive(party)} " if party else ""
+    return f"{owner}{label}" + (f" to the {treaty}" if treaty else "")
+
+
 def covers(catalogue: Catalogue, party: str | None, treaty: str | None) -> str:
     """'Azerbaijan's declarations, reservations and status record for the Convention on Cybercrime'."""
     kinds = catalogue.kinds_of(party, treaty)
