@@ -258,11 +258,9 @@ class ExtractiveAnswerer:
         for record in records:
             by_party.setdefault(record.party or "", record)
         asked = Asked(u.question, u.topic, u.concerned)
-        # States whose record is of the asked kind first, then the others, each alphabetically;
-        # "the same" or "similar": the closest to the record quoted first.
-        closeness = {p: self.scorer.quote(asked, r).relevance for p, r in by_party.items()} if u.like else {}
+        quotes = {p: self.scorer.quote(asked, r) for p, r in by_party.items()}  # every row is cited
         if u.like and not u.concerned:  # no article to share: the text must be alike
-            by_party = {p: r for p, r in by_party.items() if closeness[p] >= self.min_score}
+            by_party = {p: r for p, r in by_party.items() if quotes[p].relevance >= self.min_score}
         if not by_party:
             article = f" concerning {_articles(u.concerned)}" if u.concerned else ""
             about = f" that speak of {u.subject}" if u.topic_terms and not u.concerned and not u.like else ""
@@ -285,10 +283,10 @@ class ExtractiveAnswerer:
         treaty = f" to the {join(u.treaties)}" if u.treaties else ""
         if u.excluded_treaties:
             treaty += f", and not to the {join(u.excluded_treaties)}"
-        if u.like:
-            ordered = sorted(by_party, key=lambda p: -closeness[p])
+        if u.like:  # "the same" or "similar": the closest to the record quoted first
+            ordered = sorted(by_party, key=lambda p: -quotes[p].relevance)
             treaty += ", the closest to the text quoted first"
-        else:
+        else:  # states whose record is of the asked kind first, then the others, each alphabetically
             ordered = sorted(by_party, key=lambda p: (by_party[p].kind not in kinds, p))
         listed = ordered[:MAX_LISTED]
         cited = []
@@ -300,7 +298,7 @@ class ExtractiveAnswerer:
                     _articles(tuple(a for a in u.concerned if article_matches(a, record.articles)))
                 )
             label = f" ({'; '.join(details)})" if details else ""
-            cited.append(f"{party}{label} {draft.row(record, self.scorer.quote(asked, record).text)}")
+            cited.append(f"{party}{label} {draft.row(record, quotes[party].text)}")
         first = by_party[listed[0]]
         among = f"Of the {join(u.state_groups)}, " if u.state_groups else ""
         among += f"{'b' if among else 'B'}esides {join(u.other_than)}, " if u.other_than else ""
@@ -310,7 +308,7 @@ class ExtractiveAnswerer:
         draft.say(f"{among}{counted} {what}{treaty}{snapshot_note(first)}: {join(cited)}.")
         if len(by_party) > MAX_LISTED:
             for party in ordered[MAX_LISTED:]:
-                draft.row(by_party[party], self.scorer.quote(asked, by_party[party]).text)
+                draft.row(by_party[party], quotes[party].text)
             draft.say(f"{len(by_party) - MAX_LISTED} more are in the table (and cited) but not named here.")
         return draft.answer()
 

@@ -60,7 +60,7 @@ _NEIGHBOURS_AFTER = re.compile(r"^['’]s?\s+(?:land\s+)?neighbou?r(?:s|ing\s+(?
 # before, so across states (the conversation says which are meant by "other").
 OTHER_STATES = re.compile(
     r"\b(?:an?other|any\s+other|other|a\s+different|different)\s+(?:[\w'-]+\s+){0,2}?"
-    r"(?:states?|countr(?:y|ies)|governments?|part(?:y|ies)|nations?|members?)\b",
+    rf"(?:{'|'.join(sorted((*_GROUP_NOUNS, 'party', 'parties'), key=len, reverse=True))})\b",
     re.I,
 )
 _LIST = re.compile(
