@@ -21,7 +21,7 @@ from app.answer import Answerer, ExtractiveAnswerer, abstain, final
 from app.audit import AuditLog, Entry, Rating, now
 from app.catalogue import Catalogue, Scope
 from app.config import Settings
-from app.conversation import Reading, Turn, check_history, standalone
+from app.conversation import Turn, check_history, follow
 from app.coverage import MAX_TREATIES, filed_under, filtered, not_held, refusal
 from app.errors import QuestionError, StoreError, TreatyQAError
 from app.indexes import Indexes, Plan
@@ -157,12 +157,17 @@ class Assistant:
     # --- questions -----------------------------------------------------------------------
 
     def understand(
-        self, question: str, filters: Scope = Scope(), indexes: Indexes | None = None
+        self,
+        question: str,
+        filters: Scope = Scope(),
+        indexes: Indexes | None = None,
+        history: Sequence[Turn] = (),
     ) -> Understanding:
-        """What the question is about; explicit filters (web, API) override what was read."""
+        """What the question is about: read once, completed from the conversation (`history`,
+        oldest turn first); explicit filters (web, API) override what was read."""
         indexes = indexes or self.indexes
         _check_filters(filters, indexes.catalogue)
-        u = indexes.reader.read(question)
+        u = follow(indexes.reader.read(question), history, indexes.reader)
         # Names the question gives that a filter replaces are said in the answer, not dropped silently.
         replaced = [
             *(n for n in (*u.parties, *u.absent_parties) if filters.parties and n not in filters.parties),
@@ -239,28 +244,20 @@ class Assistant:
                 "The store is empty: run `treatyqa ingest` (or `treatyqa serve`, which ingests the "
                 "bundled corpus on first start)."
             )
-        reading = standalone(question, history, indexes.reader)
-        for event in self._answers(reading, filters, indexes):
+        u = self.understand(question, filters, indexes, history)
+        for event in self._answers(u, filters, indexes):
             if isinstance(event, Answer):
-                if reading.question != question:
-                    event.resolved_question = reading.question
+                if u.question != question:
+                    event.resolved_question = u.question
                 for citation in event.citations:
                     citation.articles_text = articles_text(citation, indexes.catalogue)
             yield event
 
-    def _answers(self, reading: Reading, filters: Scope, indexes: Indexes) -> Iterator[str | Answer]:
-        u = replace(self.understand(reading.question, filters, indexes), pinned=reading.pinned)
-        if reading.like:
-            u = indexes.reader.about(u, reading.like, reading.like_articles)
-            if not u.kinds and reading.like_kind:
-                u = replace(u, kinds=(reading.like_kind,))  # "did anyone do the same": that kind
-        if reading.other_than:
-            kept = tuple(p for p in u.parties if p not in reading.other_than)
-            u = replace(u, parties=kept, other_than=reading.other_than, intent="list")
+    def _answers(self, u: Understanding, filters: Scope, indexes: Indexes) -> Iterator[str | Answer]:
         scorer = QuoteScorer(self.embedder, indexes.segments_of)
         refused = refusal(u, indexes.catalogue)
         # "something similar": the topic is a record's text, not a subject.
-        by_subject = not (reading.like or refused) and self._asks_by_subject(u, indexes)
+        by_subject = not (u.like or refused) and self._asks_by_subject(u, indexes)
         if not refused:
             # The question, its topic and its subject in one pass of the model: the scorer keeps them.
             scorer.encode([u.question, u.topic or u.question, *([u.subject] if by_subject else [])])
@@ -269,7 +266,7 @@ class Assistant:
         events = [abstain(refused)] if refused else self._answers_to(u, filters, indexes, scorer)
         for event in events:
             if isinstance(event, Answer):
-                event.read_as = f"{reading.question} | {u.read_as()}"
+                event.read_as = f"{u.question} | {u.read_as()}"
             yield event
 
     def _answers_to(

@@ -1,12 +1,13 @@
 """Follow-up questions, completed from the conversation before them.
 
-"And Egypt?" after "What reservations did China make to the Vienna Convention on
-Diplomatic Relations?" is read as "What reservations did Egypt make to the Vienna
-Convention on Diplomatic Relations?". The rules work on what the question reader
-finds in both questions (states, treaties, articles, kinds of record) and on the
-records the previous answer cited ("the second one"). A question that names its own
-treaty and state starts afresh. Every interface shows the standalone question that
-was answered, so a wrong reading is visible at once.
+Each question is read once into a frame (`Understanding`: states, treaties, articles,
+kinds of record, what is asked). A follow-up's frame is merged with the conversation's:
+what it names replaces, what it lacks is inherited, and its references ("they", "that
+reservation", "the second one", "them") bind to the names and records of the previous
+turns. "And Egypt?" after "What reservations did China make to the Vienna Convention on
+Diplomatic Relations?" is the previous frame with Egypt for China. A question that names
+its own treaty and state starts afresh. The merged frame's question is the standalone
+question every interface shows ("Read as"), so a wrong reading is visible at once.
 
 History is data like any question: it only supplies names and cited records, never
 instructions, and it is bounded (turns and characters)."""
@@ -15,22 +16,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.coverage import join, possessive, record_name
 from app.errors import QuestionError
+from app.names import Span
 from app.results import Answer
 from app.understand import (
+    OBJECTED_TO,
     PRONOUN_AFTER_AUX,
     SUBJECT_PRONOUN,
     TREATY_PRONOUN,
     TREATY_REFERENCE,
+    Mentions,
     QuestionReader,
     Understanding,
 )
-from ingest.kinds import KIND_NOUN, NOUNS, STATEMENT_KINDS, kind_from_label, plural
+from ingest.kinds import KIND_ASKED, KIND_NOUN, NOUNS, STATEMENT_KINDS, kind_from_label, kinds_named, plural
 from ingest.records import Kind
 from ingest.text import extract_articles
 
@@ -75,19 +79,6 @@ class Turn(BaseModel):
             answer=answer.answer,
             citations=[CitedRecord.model_validate(c.model_dump()) for c in answer.citations],
         )
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A question as it is answered: standalone, and the records it points at, if any."""
-
-    question: str
-    pinned: tuple[str, ...] = ()  # IDs of cited records the question refers to ("the second one")
-    # What "the same" or "something similar" means: the words the previous answer quoted.
-    like: str = ""
-    like_articles: tuple[str, ...] = ()  # the articles it concerns, while the treaty is the same
-    like_kind: Kind | None = None  # the kind of the record quoted: what "did anyone do the same" asks for
-    other_than: tuple[str, ...] = ()  # "another state": the states of the conversation, left out
 
 
 def _size(history: Sequence[Turn]) -> int:
@@ -156,127 +147,191 @@ _BORDERING = re.compile(
     r"(?!\s+(?:of\s+)?(?:the\s+)?[A-Z])"
 )
 # "Is the treaty in force between them?" after an objection: the objecting state and the one objected to.
-_BETWEEN_THEM = re.compile(r"\bbetween\s+(?:them|the\s+two|both|th(?:ese|ose)\s+two)\b", re.I)
+_BETWEEN_THEM = re.compile(r"\bbetween\s+(?P<them>them|the\s+two|both|th(?:ese|ose)\s+two)\b", re.I)
 _STATUS_VERB = re.compile(r"\b(?:ratif\w*|sign\w*|acced\w*|join\w*|accession|party)\b", re.I)
 
 
-def standalone(question: str, history: Sequence[Turn], reader: QuestionReader) -> Reading:
-    """The question as it would be asked on its own, given the conversation so far."""
+def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) -> Understanding:
+    """The question's frame completed from the conversation so far (oldest turn first)."""
     if not history:
-        return Reading(question)
-    question = _bordering(_nth_state(_one_named(question, history, reader), history, reader), history, reader)
-    u = reader.read(question)
-    if u.state_groups and _OF_THOSE.search(question) and not (u.treaties or u.absent_treaties):
+        return u
+    turns = [reader.read(turn.asked) for turn in history]  # each text is read once: the reader keeps it
+    u = reader.settled(_bordering(_nth_state(_one_named(u, turns, reader), turns, reader), turns, reader))
+    if u.state_groups and _OF_THOSE.search(u.question) and not (u.treaties or u.absent_treaties):
         # The previous question again, of the group's states only (the group as answers name it).
-        return Reading(f"{history[-1].asked.rstrip(' ?')} ({' and '.join(u.state_groups)})?")
+        before = turns[-1]
+        return reader.settled(
+            replace(
+                before,
+                question=f"{before.question.rstrip(' ?')} ({' and '.join(u.state_groups)})?",
+                parties=u.parties,
+                party_groups=u.party_groups,
+                absent_parties=u.absent_parties,
+                state_groups=u.state_groups,
+            )
+        )
     if (u.treaties or u.absent_treaties) and (u.parties or u.absent_parties or u.intent == "list"):
-        return Reading(question)  # names its own treaty and state (or asks across states): afresh
+        return u  # names its own treaty and state (or asks across states): afresh
     last = history[-1]
-    previous = _in_context(history, reader)
-    if (ordinal := _ORDINAL.search(question)) and (reading := _cited(question, ordinal, last)):
-        return reading
-    if _ANY_OBJECTIONS.match(question):
-        question = "Did any state object to that?"  # read as the next rule reads it
-    if that := _THAT_RECORD.search(question):
+    previous = _in_context(turns)
+    if (ordinal := _ORDINAL.search(u.question)) and (record := _cited(ordinal, last)):
+        return _pointing(u, ordinal.span(), record, reader)
+    if _ANY_OBJECTIONS.match(u.question):
+        asked = "Did any state object to that?"  # read as the next rule reads it
+        u = replace(u, question=asked, topic=asked, mentions=Mentions([], [], [], []))
+    if that := _THAT_RECORD.search(u.question):
         reference = that.span("it") if that["it"] else that.span()
         if record := _of_kind(last, that["noun"] or "statement"):
-            return _pointing(question, reference, record)
+            return _pointing(u, reference, record, reader)
         if that["it"] and previous.parties:
             # Nothing was quoted: objections to what the state of the conversation said.
-            said = f"{possessive(previous.parties[0])} statements"
-            question = f"{question[: reference[0]]}{said}{question[reference[1] :]}"
-            u = reader.read(question)
-    if (between := _BETWEEN_THEM.search(question)) and (objection := _of_kind(last, "objection")):
+            party = previous.parties[0]
+            u = _bound(u, reference, f"{possessive(party)} statements", reader, objected_to=(party,))
+    if (between := _BETWEEN_THEM.search(u.question)) and (objection := _of_kind(last, "objection")):
         # Answered from the objection's own words ("shall not preclude the entry into force ...").
-        states = dict.fromkeys(p for p in (objection.party, *previous.objected_to, *previous.parties) if p)
-        question = f"{question[: between.start()]}between {join(states)}{question[between.end() :]}"
-        u = reader.read(question)
+        states = tuple(
+            dict.fromkeys(p for p in (objection.party, *previous.objected_to, *previous.parties) if p)
+        )
+        u = _bound(
+            u,
+            between.span("them"),
+            join(states),
+            reader,
+            parties=states,
+            party_groups=tuple((s,) for s in states),
+        )
         pinned = (objection.record_id,) if objection.record_id else ()
-        return Reading(_completed(question, u, previous), pinned)
+        return replace(reader.settled(_completed(u, previous, reader)), pinned=pinned)
     if not (previous.parties or previous.treaties):
-        return Reading(question)  # nothing to carry over
-    if _elliptical(question, reader):
-        return Reading(_substituted(last.asked, previous, u, question, reader))
+        return u  # nothing to carry over
+    if _elliptical(u):
+        return reader.settled(_substituted(previous, u, reader))
     # "Did Malta say the same?", "something similar about the protocol": like what was quoted.
-    quoted = _alike(question, history) if _SIMILAR.search(question) else None
-    like = quoted.quote if quoted else ""
-    # Articles belong to their treaty: "something similar about the protocol" keeps none.
-    articles = () if u.treaties or u.absent_treaties else extract_articles(like)
+    quoted = _alike(u, history) if _SIMILAR.search(u.question) else None
     # "Did another state ...": across states, leaving out the one whose record is alike, else
     # those of the conversation.
     others = ((quoted.party,) if quoted and quoted.party else previous.parties) if u.asks_others else ()
-    completed = _completed(question, u, replace(previous, parties=()) if others else previous)
-    return Reading(
-        completed,
-        like=like,
-        like_articles=articles,
-        like_kind=kind_from_label(quoted.kind or "") if quoted else None,
-        other_than=others,
+    u = reader.settled(_completed(u, replace(previous, parties=()) if others else previous, reader))
+    if quoted and quoted.quote:
+        # Articles belong to their treaty: "something similar about the protocol" keeps none.
+        articles = () if u.treaties != previous.treaties else extract_articles(quoted.quote)
+        u = reader.about(u, quoted.quote, articles)
+        if not u.kinds and (kind := kind_from_label(quoted.kind or "")):
+            u = replace(u, kinds=(kind,))  # "did anyone do the same": that kind
+    if others:
+        kept = tuple(p for p in u.parties if p not in others)
+        u = replace(u, parties=kept, other_than=others, intent="list")
+    return u
+
+
+def _bound(u: Understanding, span: Span, name: str, reader: QuestionReader, **slots: object) -> Understanding:
+    """The frame with the reference at `span` bound to `name` (in the question as shown),
+    and the slots it fills: the reference's words are no longer part of what is asked."""
+    start, end = span
+    # A state whose statement is objected to stays in what is asked, as the reader leaves it.
+    kept = re.sub(r"['’]s\b", "", name) if "objected_to" in slots else ""
+    topic = _in_place(u.topic, u.question[start:end], kept)
+    slot = "parties" if "parties" in slots else "treaties" if "treaties" in slots else None
+    # Names read inside the reference are replaced with it ("the Council of Europe one").
+    gone = {
+        p for (s, e), m in u.mentions.parties if start <= s and e <= end for p in u.mentions.held.get(m, ())
+    }
+    if gone and "parties" not in slots:
+        slots |= {
+            "parties": tuple(p for p in u.parties if p not in gone),
+            "party_groups": tuple(g for g in u.party_groups if not set(g) & gone),
+        }
+    return replace(
+        u,
+        question=u.question[: span[0]] + name + u.question[span[1] :],
+        topic=topic,
+        topic_terms=reader.terms(topic),
+        mentions=u.mentions.spliced(span, name, slot),
+        **slots,  # type: ignore[arg-type]
     )
 
 
-def _nth_state(question: str, history: Sequence[Turn], reader: QuestionReader) -> str:
+def _in_place(text: str, words: str, new: str) -> str:
+    """The text with the first occurrence of `words` (as whole words) replaced by `new`."""
+    return " ".join(re.sub(rf"(?<!\w){re.escape(words)}(?!\w)", new, text, count=1).split())
+
+
+def _nth_state(u: Understanding, turns: Sequence[Understanding], reader: QuestionReader) -> Understanding:
     """ "Going back to the first country": the state of the conversation named first."""
-    if not (nth := _NTH_STATE.search(question)):
-        return question
-    named = list(dict.fromkeys(p for turn in history for p in reader.read(turn.asked).parties))
+    if not (nth := _NTH_STATE.search(u.question)):
+        return u
+    named = list(dict.fromkeys(p for turn in turns for p in turn.parties))
     index = len(named) - 1 if nth.group(1).lower() == "last" else _ORDINALS[nth.group(1).lower()]
-    return question[: nth.start()] + named[index] + question[nth.end() :] if index < len(named) else question
+    if index >= len(named):
+        return u
+    party = named[index]
+    return _bound(
+        u, nth.span(), party, reader, parties=(party, *u.parties), party_groups=((party,), *u.party_groups)
+    )
 
 
-def _bordering(question: str, history: Sequence[Turn], reader: QuestionReader) -> str:
+def _bordering(u: Understanding, turns: Sequence[Understanding], reader: QuestionReader) -> Understanding:
     """ "Did any bordering country do the same?": the countries bordering the conversation's state."""
-    if not (bordering := _BORDERING.search(question)):
-        return question
-    if not (parties := _in_context(history, reader).parties):
-        return question
-    named = f"{bordering['noun']} bordering {parties[0]}"
-    return question[: bordering.start()] + named + question[bordering.end() :]
+    if not (bordering := _BORDERING.search(u.question)) or not (parties := _in_context(turns).parties):
+        return u
+    label = f"neighbours of {parties[0]}"
+    members = reader.bordering(parties[:1])
+    return _bound(
+        u,
+        bordering.span(),
+        f"{bordering['noun']} bordering {parties[0]}",
+        reader,
+        parties=(*u.parties, *members),
+        party_groups=(*u.party_groups, members) if members else u.party_groups,
+        absent_parties=u.absent_parties if members else (*u.absent_parties, label),
+        state_groups=(*u.state_groups, label),
+    )
 
 
-def _one_named(question: str, history: Sequence[Turn], reader: QuestionReader) -> str:
+def _one_named(u: Understanding, turns: Sequence[Understanding], reader: QuestionReader) -> Understanding:
     """ "Back to the UN one": the one treaty of the conversation those words fit, by name."""
-    if not (one := _THE_ONE.search(question)):
-        return question
-    earlier = dict.fromkeys(t for turn in history for t in reader.read(turn.asked).treaties)
+    if not (one := _THE_ONE.search(u.question)):
+        return u
+    earlier = dict.fromkeys(t for turn in turns for t in turn.treaties)
     fits = reader.treaties.among(one.group(1), earlier)
-    return question[: one.start()] + f"the {fits[0]}" + question[one.end() :] if len(fits) == 1 else question
+    if len(fits) != 1:
+        return u
+    return _bound(
+        u, one.span(), f"the {fits[0]}", reader, treaties=(fits[0],), absent_treaties=(), treaty_choices=()
+    )
 
 
-def _in_context(history: Sequence[Turn], reader: QuestionReader) -> Understanding:
+def _in_context(turns: Sequence[Understanding]) -> Understanding:
     """The last question as read, with the state and treaty the conversation is about
     where it names none ("would the ICJ then need their agreement?" is still about the
     treaty named two turns before): each from the latest turn that names one."""
-    latest = reader.read(history[-1].asked)
+    latest = turns[-1]
     if latest.parties and (latest.treaties or latest.absent_treaties):
-        return latest  # the usual case: nothing earlier to read
-    readings = [reader.read(turn.asked) for turn in reversed(history[:-1])]
-    named = next((r for r in readings if r.treaties or r.absent_treaties), None)
+        return latest  # the usual case
+    earlier = turns[-2::-1]
+    named = next((t for t in earlier if t.treaties or t.absent_treaties), None)
     if named and not latest.treaties and not latest.absent_treaties:
         latest = replace(latest, treaties=named.treaties, absent_treaties=named.absent_treaties)
-    if not latest.parties and (named := next((r for r in readings if r.parties), None)):
+    if not latest.parties and (named := next((t for t in earlier if t.parties), None)):
         latest = replace(latest, parties=named.parties, party_groups=named.party_groups)
     return latest
 
 
-def _elliptical(question: str, reader: QuestionReader) -> bool:
+def _elliptical(u: Understanding) -> bool:
     """Nothing is asked but names: "And Egypt?", "what about article 37?", "and their
     declarations?", "the same for the Convention against Torture" (not "when did they
     ratify it?", which asks something of its own)."""
-    named = reader.mentions(question)
-    spans = [span for _, group in vars(named).items() for span, _ in group]
-    rest = "".join(" " if any(s <= i < e for s, e in spans) else c for i, c in enumerate(question))
+    spans = u.mentions.spans
+    rest = "".join(" " if any(s <= i < e for s, e in spans) else c for i, c in enumerate(u.question))
     return not _CUES.sub(" ", rest).split()
 
 
-def _cited(question: str, ordinal: re.Match[str], last: Turn) -> Reading | None:
+def _cited(ordinal: re.Match[str], last: Turn) -> CitedRecord | None:
     """ "the second one": the second record the previous answer cited."""
     cited = last.citations
     word = ordinal.group(1).lower()
     index = len(cited) - 1 if word == "last" else _ORDINALS[word]
-    if not 0 <= index < len(cited):
-        return None
-    return _pointing(question, ordinal.span(), cited[index])
+    return cited[index] if 0 <= index < len(cited) else None
 
 
 def _of_kind(last: Turn, noun: str) -> CitedRecord | None:
@@ -288,40 +343,70 @@ def _of_kind(last: Turn, noun: str) -> CitedRecord | None:
     return next((c for c in last.citations if c.kind in kinds), None)
 
 
-def _alike(question: str, history: Sequence[Turn]) -> CitedRecord | None:
+def _alike(u: Understanding, history: Sequence[Turn]) -> CitedRecord | None:
     """What "a similar reservation" is like: the record of that kind the conversation
     cited last, else the first record the previous answer cited."""
-    noun = KIND_NOUN.search(question)
+    noun = KIND_NOUN.search(u.question)
     kind = kind_from_label(noun.group(0)) if noun else None
     of_kind = (_of_kind(turn, kind.value) for turn in reversed(history)) if kind else iter(())
     return next((c for c in of_kind if c), None) or next(iter(history[-1].citations), None)
 
 
-def _pointing(question: str, reference: tuple[int, int], record: CitedRecord) -> Reading:
-    """The question with the record it points at named in place of the reference."""
+def _pointing(
+    u: Understanding, reference: Span, record: CitedRecord, reader: QuestionReader
+) -> Understanding:
+    """The frame about the record the question points at, named in place of the reference:
+    its state (whose statement is objected to, after "object to"), its treaty, its kind."""
     label = (record.kind or "record").capitalize() + (f" {record.number}" if record.number else "")
     name = record_name(record.party, label, record.treaty)
     start, end = reference
-    rest = (question[:start] + question[end:]).strip(" ?.")
+    rest = (u.question[:start] + u.question[end:]).strip(" ?.")
     if not _CUES.sub(" ", rest).split():
-        text = f"What does {name} say?"
-    else:
-        text = question[:start] + name + question[end:]
-    return Reading(text, (record.record_id,) if record.record_id else ())
+        u, reference = replace(u, question="What does it say?", topic="What does it say?"), (10, 12)
+    # The record's label stays in what is asked: "Reservation 2" is no name.
+    topic = _in_place(u.topic, u.question[reference[0] : reference[1]], label)
+    framed = _bound(u, reference, name, reader, pinned=(record.record_id,) if record.record_id else ())
+    party = (record.party,) if record.party else ()
+    objected = OBJECTED_TO.search(framed.question[: reference[0]])
+    if objected and record.party:
+        topic = _in_place(u.topic, u.question[reference[0] : reference[1]], f"{record.party} {label}")
+    kinds = kinds_named(topic)
+    role = (
+        {"objected_to": party, "parties": (), "party_groups": ()}
+        if objected
+        else {"parties": party, "party_groups": (party,) if party else (), "objected_to": ()}
+    )
+    return reader.settled(
+        replace(
+            framed,
+            topic=topic,
+            topic_terms=reader.terms(topic),
+            treaties=(record.treaty,) if record.treaty else (),
+            absent_treaties=(),
+            treaty_choices=(),
+            absent_parties=(),
+            kinds=kinds,
+            kind_asked=bool(kinds and KIND_ASKED.search(topic)),
+            **role,
+        )
+    )
 
 
-def _substituted(
-    previous_text: str, previous: Understanding, u: Understanding, question: str, reader: QuestionReader
-) -> str:
-    """The previous question with what the follow-up names put in place of what it
-    named: a state for a state, a treaty for a treaty, an article, a kind of record."""
-    spans = reader.mentions(previous_text)
-    named = reader.mentions(question)
+def _substituted(previous: Understanding, u: Understanding, reader: QuestionReader) -> Understanding:
+    """The previous frame with what the follow-up names in place of what it named: a
+    state for a state, a treaty for a treaty, an article, a kind of record. The question
+    shown is the previous one with the follow-up's names put in their places."""
+    spans, named = previous.mentions, u.mentions
     replacements: list[tuple[tuple[int, int], str]] = []
     appended: list[str] = []
+    slots: dict[str, object] = {}
+    topic = previous.topic  # what is asked: the articles and kind of record go into it, the names do not
     # Articles belong to their treaty: another treaty does not keep the article asked before.
-    dropped = named.treaties and not named.articles
-    replacements += [(span, "") for span, _ in spans.articles] if dropped else []
+    if named.treaties and not named.articles:
+        replacements += [(span, "") for span, _ in spans.articles]
+        slots["articles"] = ()
+        for _, article in spans.articles:
+            topic = _in_place(topic, article, "")
     for slot in ("parties", "treaties", "articles"):
         new = getattr(named, slot)
         if not new:
@@ -333,46 +418,91 @@ def _substituted(
             replacements += [(span, "") for span, _ in old[1:]]
         else:
             appended.append(text)
+        if slot == "articles":
+            for n, (_, article) in enumerate(old):
+                topic = _in_place(topic, article, "" if n else text)
+            topic = topic if old else f"{topic} {text}"
+    if named.parties:
+        # The follow-up's states take the place of those named before, as who made the
+        # records or as whose records are objected to.
+        role = "objected_to" if previous.objected_to and not previous.parties else "parties"
+        slots |= {"parties": (), "objected_to": ()} | {role: u.parties}
+        slots |= {"party_groups": u.party_groups if role == "parties" else ()}
+        slots |= {"absent_parties": u.absent_parties, "without_records": u.without_records}
+    if named.treaties:
+        slots |= {
+            "treaties": u.treaties,
+            "absent_treaties": u.absent_treaties,
+            "treaty_choices": u.treaty_choices,
+        }
+    if named.articles:
+        slots["articles"] = u.articles
+    if u.kinds:
+        slots |= {"kinds": u.kinds}
     if u.kinds and not spans.kinds and (previous.parties or named.parties) and previous.treaties:
         # Only a verb said what was asked ("What did China reserve ..."): ask afresh.
         party = named.parties[0][1] if named.parties else previous.parties[0]
         treaty = named.treaties[0][1] if named.treaties else f"the {previous.treaties[0]}"
-        return f"What {_kind_word(u.kinds, plural_form=True)} did {party} make to {treaty}?"
+        kinds = _kind_word(u.kinds, plural_form=True)
+        return Understanding(
+            question=f"What {kinds} did {party} make to {treaty}?",
+            parties=u.parties if named.parties else previous.parties[:1],
+            party_groups=u.party_groups if named.parties else previous.party_groups[:1],
+            treaties=u.treaties if named.treaties else previous.treaties[:1],
+            kinds=u.kinds,
+            kind_asked=True,
+            topic=f"What {kinds} did make to?",
+        )
     if u.kinds and spans.kinds:
         span, word = spans.kinds[0]
-        replacements.append((span, _kind_word(u.kinds, plural_form=word.lower().endswith("s"))))
-    text = previous_text
+        replacements.append((span, kind := _kind_word(u.kinds, plural_form=word.lower().endswith("s"))))
+        topic = _in_place(topic, word, kind)
+    text = previous.question
     for (start, end), new_text in sorted(replacements, reverse=True):
         text = text[:start] + new_text + text[end:]
     text = " ".join(re.sub(r"\(\s*(?:[;,]\s*)*\)|\s+(?=[?,;)])", "", text).split())
     if appended:
         text = f"{text.rstrip(' ?')} ({'; '.join(appended)})?"
-    return text
+    slots |= {"topic": topic, "topic_terms": reader.terms(topic)}
+    return replace(previous, question=text, pinned=(), **slots)  # type: ignore[arg-type]
 
 
 def _kind_word(kinds: tuple[Kind, ...], plural_form: bool) -> str:
     return " and ".join(plural(k, 2 if plural_form else 1) for k in kinds)
 
 
-def _completed(question: str, u: Understanding, previous: Understanding) -> str:
+def _completed(u: Understanding, previous: Understanding, reader: QuestionReader) -> Understanding:
     """A follow-up with its own predicate ("when did it ratify?", "did they object to
-    it?"): pronouns replaced by the state and treaty of the conversation, and what is
-    still missing added in brackets."""
-    text = question
+    it?"), with the state and treaty of the conversation where it names none: in place
+    of its pronouns in the question shown, or added in brackets."""
+    text, topic = u.question, u.topic
+    slots: dict[str, object] = {}
     named_party = u.parties or u.absent_parties or u.objected_to
     party = previous.parties[0] if previous.parties and not named_party else None
     # A treaty the follow-up names stands, even one the corpus does not hold.
     named = u.treaties or u.absent_treaties
     treaty = previous.treaties[0] if len(previous.treaties) == 1 and not named else None
     if party:
-        replaced = SUBJECT_PRONOUN.sub(party, text, count=1)
-        if replaced == text:
-            replaced = PRONOUN_AFTER_AUX.sub(lambda m: f"{m.group(1)} {party}", text, count=1)
-        if replaced == text:
-            replaced = _POSSESSIVE.sub(possessive(party), text, count=1)
-        if replaced != text:
-            text, party = replaced, None
+        for pattern, said in (
+            (SUBJECT_PRONOUN, party),
+            (PRONOUN_AFTER_AUX, rf"\g<1> {party}"),
+            (_POSSESSIVE, possessive(party)),
+        ):
+            if found := pattern.search(text):
+                text = pattern.sub(said, text, count=1)
+                # "did anyone object to their reservation?": the state objected to.
+                role = "objected_to" if OBJECTED_TO.search(text[: found.start()]) else "parties"
+                slots[role] = (party,)
+                if role == "objected_to":  # stays in what is asked, as the reader leaves it
+                    topic = _in_place(topic, found.group(0), party)
+                party = None
+                break
+    if party and u.intent != "list":
+        slots["parties"] = (party,)  # a list asks across states: the conversation's state stays out
+    if "parties" in slots:
+        slots["party_groups"] = ((slots["parties"][0],),)  # type: ignore[index]
     if treaty:
+        slots["treaties"] = (treaty,)
         replaced = TREATY_REFERENCE.sub(f"the {treaty}", text, count=1)
         if replaced == text:
             replaced = TREATY_PRONOUN.sub(lambda m: f"{m.group(1)} the {treaty}", text, count=1)
@@ -380,12 +510,16 @@ def _completed(question: str, u: Understanding, previous: Understanding) -> str:
             replaced = re.sub(r"\s*\?*\s*$", f" the {treaty}?", text, count=1)
         if replaced != text:
             text, treaty = replaced, None
-    if previous.articles and not u.articles:
+    if previous.articles and not u.articles and (reference := _ARTICLE_REFERENCE.search(text)):
         # "that article": the one asked about before.
-        text = _ARTICLE_REFERENCE.sub(f"article {previous.articles[0]}", text, count=1)
+        article = f"article {previous.articles[0]}"
+        text = text[: reference.start()] + article + text[reference.end() :]
+        topic = _in_place(topic, reference.group(0), article)
+        slots["articles"] = previous.articles[:1]
     missing = [name for name in (party, treaty) if name]
     if u.intent == "list":
         missing = [treaty] if treaty else []
     if missing:
         text = f"{text.rstrip(' ?')} ({'; '.join(missing)})?"
-    return " ".join(text.split())
+    slots |= {"topic": topic, "topic_terms": reader.terms(topic)} if topic != u.topic else {}
+    return replace(u, question=" ".join(text.split()), **slots)  # type: ignore[arg-type]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 from app.catalogue import Catalogue, Scope
@@ -131,6 +132,11 @@ class Understanding:
     other_than: tuple[str, ...] = ()  # the states "other" leaves out (the conversation's)
     # A record's text the question asks for others like ("the same", "something similar").
     like: str = ""
+    asks_list: bool = False  # "which states", "list", "how many countries"
+    text_words: bool = False  # "provide", "say", "which article": words that ask for a treaty's text
+    # Where the question names states, treaties, articles and kinds, as written: a follow-up
+    # puts its names in their place ("And Egypt?").
+    mentions: Mentions = field(default_factory=lambda: Mentions([], [], [], []), compare=False, repr=False)
 
     @property
     def subject(self) -> str:
@@ -262,7 +268,7 @@ _COORDINATED = re.compile(
     r"^(?:['’]s)?\s*(?:,\s*(?:and|or)?|and|or|&|nor|as\s+well\s+as|versus|vs\.?)\s*(?:the\s+)?$", re.I
 )
 # A state named here is the one whose statement is objected to, not the objector.
-_OBJECTED_TO = re.compile(
+OBJECTED_TO = re.compile(
     r"\bobject\w*\s+(?:\w+\s+){0,3}?(?:to|against)\s+(?:the\s+|a\s+|any\s+)?"
     r"(?:(?:reservations?|declarations?|statements?)\s+(?:\w+\s+){0,2}?(?:of|by)\s+(?:the\s+)?)?$",
     re.I,
@@ -283,6 +289,35 @@ class Mentions:
     treaties: list[Mention]
     articles: list[Mention]
     kinds: list[Mention]
+    held: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a party's name as written: its parties
+
+    def spliced(self, span: Span, text: str, slot: str | None = None) -> Mentions:
+        """Where the names are once `span` of the question is `text`: a name of the `slot`
+        ("parties", "treaties"), or words that name nothing."""
+        start, end = span
+        shift = len(text) - (end - start)
+
+        def moved(mentions: list[Mention], name: str) -> list[Mention]:
+            kept = [
+                ((s + shift, e + shift) if s >= end else (s, e), m)
+                for (s, e), m in mentions
+                if e <= start or s >= end
+            ]
+            return sorted([*kept, ((start, start + len(text)), text)]) if name == slot else kept
+
+        return Mentions(
+            parties=moved(self.parties, "parties"),
+            treaties=moved(self.treaties, "treaties"),
+            articles=moved(self.articles, "articles"),
+            kinds=moved(self.kinds, "kinds"),
+            held=self.held,
+        )
+
+    @property
+    def spans(self) -> list[Span]:
+        return [
+            span for group in (self.parties, self.treaties, self.articles, self.kinds) for span, _ in group
+        ]
 
 
 class QuestionReader:
@@ -332,6 +367,15 @@ class QuestionReader:
         self.abbreviations = frozenset(names.word_forms)
 
     def read(self, question: str) -> Understanding:
+        """The question's frame. A conversation reads its earlier questions again with each
+        follow-up: each text is read once."""
+        return self._read(question)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 (one reader per catalogue, kept as long as it is)
+    def _read(self, question: str) -> Understanding:
+        return self.settled(self._frame(question))
+
+    def _frame(self, question: str) -> Understanding:
         taken: list[Span] = []
         mentions = self.treaties.find(question, taken)
         # A treaty named again by a word of its subject ("the Convention against Torture define
@@ -380,23 +424,6 @@ class QuestionReader:
             if a.split("(")[0] not in in_titles
         )
         facts = tuple(f for f, words in STATUS_WORDS.items() if re.search(rf"\b(?:{words})\b", topic, re.I))
-        asks_others = bool(OTHER_STATES.search(question))
-        if ((_LIST.search(question) or asks_others) and len(parties) != 1) or (grouped and treaties):
-            intent: Intent = "list"
-        elif facts and not kinds and not articles and parties and (_ASKS_DATE.search(topic) or not terms):
-            # When a party signed, ratified...; without a party it is a question about the treaty.
-            intent = "status"
-        else:
-            intent = "content"
-        asks_text = bool(
-            treaties
-            and not parties
-            and not kinds
-            and not objected_to
-            and intent == "content"
-            and TEXT_ASKED.search(question)
-            and any(self.catalogue.kinds_of(None, t)[Kind.TREATY_TEXT] for t in treaties)
-        )
         return Understanding(
             question=question,
             parties=parties,
@@ -412,7 +439,6 @@ class QuestionReader:
             articles=articles,
             kinds=kinds,
             kind_asked=bool(kinds and KIND_ASKED.search(topic)),
-            intent=intent,
             status_facts=facts,
             unknown_names=_unknown_names(question, taken),
             topic=topic,
@@ -422,9 +448,40 @@ class QuestionReader:
             objected_to=objected_to,
             without_records=named.without_records,
             refers_back=any(p.search(topic) for p in _REFERENCES),
-            asks_text=asks_text,
-            asks_others=asks_others,
+            asks_others=bool(OTHER_STATES.search(question)),
+            asks_list=bool(_LIST.search(question)),
+            text_words=bool(TEXT_ASKED.search(question)),
+            mentions=self.mentions(question),
         )
+
+    def settled(self, u: Understanding) -> Understanding:
+        """What the frame asks, from what it names: a list of states, status dates or
+        content, and whether it asks for the treaty's own text. A follow-up's frame is
+        settled again once the conversation has filled it in."""
+        if ((u.asks_list or u.asks_others) and len(u.parties) != 1) or (u.state_groups and u.treaties):
+            intent: Intent = "list"
+        elif (
+            u.status_facts
+            and not (u.kinds or u.articles)
+            and u.parties
+            and (u.asks_date or not u.topic_terms)
+        ):
+            # When a party signed, ratified...; without a party it is a question about the treaty.
+            intent = "status"
+        else:
+            intent = "content"
+        asks_text = bool(
+            u.treaties
+            and not (u.parties or u.kinds or u.objected_to)
+            and intent == "content"
+            and u.text_words
+            and any(self.catalogue.kinds_of(None, t)[Kind.TREATY_TEXT] for t in u.treaties)
+        )
+        return replace(u, intent=intent, asks_text=asks_text)
+
+    def terms(self, topic: str) -> tuple[str, ...]:
+        """The word stems of a topic beyond asking for records."""
+        return _terms(topic)
 
     def _groups(self, question: str, taken: list[Span]) -> list[tuple[str, tuple[str, ...]]]:
         """(label, member parties) of the groups of states the question names: by the group's
@@ -442,12 +499,16 @@ class QuestionReader:
             after = _NEIGHBOURS_AFTER.match(question[span[1] :])
             if not (before or after):
                 continue
-            codes = dict.fromkeys(code for t in held(targets) if (code := self.codes.get(t)))
-            members = tuple(dict.fromkeys(p for code in codes for p in self.neighbours.get(code, ())))
+            members = self.bordering(held(targets))
             whole = (before.start() if before else span[0], span[1] + (after.end() if after else 0))
             taken.append(whole)
             found.append((whole, f"neighbours of {words}", members))
         return [(label, members) for _, label, members in sorted(found)]
+
+    def bordering(self, parties: Iterable[str]) -> tuple[str, ...]:
+        """The parties of the corpus whose land borders one of these."""
+        codes = dict.fromkeys(code for p in parties if (code := self.codes.get(p)))
+        return tuple(dict.fromkeys(p for code in codes for p in self.neighbours.get(code, ())))
 
     def about(self, u: Understanding, text: str, articles: tuple[str, ...] = ()) -> Understanding:
         """The question asking about `text` ("the same", "something similar": what the
@@ -459,9 +520,11 @@ class QuestionReader:
         taken: list[Span] = []
         # A treaty's "the" goes with it: "the VCDR" is replaced by "the Convention against Torture".
         treaties = [_with_article(text, m.span) for m in self.treaties.find(text, taken)]
-        parties = [(span, mention) for span, mention, _ in self.parties.find(text, taken)]
+        found = self.parties.find(text, taken)
+        parties = [(span, mention) for span, mention, _ in found]
         kinds = [(m.span(), m.group(0)) for m in KIND_NOUN.finditer(text)]
-        return Mentions(parties, treaties, article_spans(text), kinds)
+        held_by = {mention: held(targets) for _, mention, targets in found}
+        return Mentions(parties, treaties, article_spans(text), kinds, held_by)
 
     def _parties(self, question: str, taken: list[Span], treaties: tuple[str, ...]) -> _Named:
         """Parties named (grouped by name), and states named that the corpus has no record
@@ -479,7 +542,7 @@ class QuestionReader:
             owner = re.match(r"['’]s\s+", question[span[1] :])
             if owner and span[1] + owner.end() in treaty_starts:
                 taken.remove(span)  # "the Council of Europe's Budapest Convention": whose treaty it is
-            elif _OBJECTED_TO.search(question[: span[0]]):
+            elif OBJECTED_TO.search(question[: span[0]]):
                 taken.remove(span)
                 objected_to += held(targets)
             elif not held(targets):
