@@ -16,19 +16,21 @@ from app.coverage import covers, join, record_name
 from app.indexes import Plan
 from app.quotes import Asked, Quote, QuoteScorer
 from app.results import Answer, Citation, Row
-from app.understand import STATUS_WORDS, Understanding
-from ingest.kinds import (
+from app.understand import Understanding
+from ingest.records import Authority, Kind, Record
+from ingest.text import human_date, snapshot, words
+from ingest.vocabulary import (
     CONTENT_KINDS,
     DEFINITION_ASKED,
     NOT_STATEMENTS,
     PLURAL_NOUN,
     STATEMENT_KINDS,
+    STATUS_WORDS,
+    YEAR,
     kinds_named,
     may_be,
     plural,
 )
-from ingest.records import Authority, Kind, Record
-from ingest.text import human_date, snapshot, words
 
 NO_ANSWER = "The sources in the corpus do not answer this question."
 # How much less a record of the party and treaty a question names must match its words: that
@@ -609,9 +611,7 @@ def _beyond(u: Understanding, record: Record) -> str | None:
         )
     if record.snapshot_date:
         taken = int(record.snapshot_date[:4])
-        later = [
-            y for y in re.findall(r"\b(?:19|20)\d\d\b", u.topic) if int(y) > taken and y not in record.text
-        ]
+        later = [y for y in re.findall(rf"\b{YEAR}\b", u.topic) if int(y) > taken and y not in record.text]
         if later:
             return (
                 f"The sources date from {snapshot(record.snapshot_date)}; they cannot say what happened in "

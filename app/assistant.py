@@ -31,10 +31,10 @@ from app.quotes import Asked, QuoteScorer
 from app.results import Answer, Citation
 from app.understand import Understanding, looks_english
 from ingest.embedding import Embedder
-from ingest.kinds import CONTENT_KINDS
 from ingest.pipeline import IngestReport, ingest
 from ingest.records import Kind
 from ingest.store import RecordStore
+from ingest.vocabulary import CONTENT_KINDS
 
 log = logging.getLogger(__name__)
 NOT_ENGLISH = (

@@ -34,9 +34,19 @@ from app.understand import (
     QuestionReader,
     Understanding,
 )
-from ingest.kinds import KIND_ASKED, KIND_NOUN, NOUNS, STATEMENT_KINDS, kind_from_label, kinds_named, plural
 from ingest.records import Kind
 from ingest.text import extract_articles
+from ingest.vocabulary import (
+    ACT_STEMS,
+    KIND_ASKED,
+    KIND_NOUN,
+    KIND_WORDS,
+    NOUNS,
+    STATEMENT_KINDS,
+    kind_from_label,
+    kinds_named,
+    plural,
+)
 
 
 class CitedRecord(BaseModel):
@@ -119,7 +129,7 @@ _ORDINAL = re.compile(
     re.I,
 )
 _THAT_RECORD = re.compile(
-    r"\b(?:that|this)\s+(?P<noun>reservation|declaration|objection|understanding|communication|statement)\b"
+    rf"\b(?:that|this)\s+(?P<noun>{'|'.join(KIND_WORDS)})\b"
     # "did anyone object to that?": to the statement just quoted.
     r"|\bobject(?:s|ed|ing)?\s+to\s+(?P<it>that|this|it)\s*\?*\s*$",
     re.I,
@@ -148,7 +158,7 @@ _BORDERING = re.compile(
 )
 # "Is the treaty in force between them?" after an objection: the objecting state and the one objected to.
 _BETWEEN_THEM = re.compile(r"\bbetween\s+(?P<them>them|the\s+two|both|th(?:ese|ose)\s+two)\b", re.I)
-_STATUS_VERB = re.compile(r"\b(?:ratif\w*|sign\w*|acced\w*|join\w*|accession|party)\b", re.I)
+_STATUS_VERB = re.compile(rf"\b(?:(?:{'|'.join(ACT_STEMS)})\w*|accession|party)\b", re.I)
 
 
 def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) -> Understanding:

@@ -8,9 +8,9 @@ from difflib import get_close_matches
 
 from app.catalogue import Catalogue
 from app.understand import Understanding
-from ingest.kinds import STATEMENT_KINDS, plural
 from ingest.records import Kind
 from ingest.text import words
+from ingest.vocabulary import STATEMENT_KINDS, plural
 
 MAX_TREATIES = 4  # treaties a question is answered for separately, at most
 

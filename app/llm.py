@@ -19,9 +19,9 @@ from app.indexes import Plan
 from app.quotes import Asked, QuoteScorer
 from app.results import Answer
 from app.understand import Understanding
-from ingest.kinds import NUMBERED_LABEL
 from ingest.records import Kind, Record
 from ingest.text import extract_articles, sentence_spans, words
+from ingest.vocabulary import NUMBERED_LABEL
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from app.errors import ConfigError
-from ingest.kinds import TEXT_VERBS
 from ingest.sources import ALIASES_NAME, BUNDLED_CORPUS, GROUPS_NAME
+from ingest.vocabulary import TEXT_VERBS, TREATY_HEADS, YEAR
 
 # --- the data file --------------------------------------------------------------------
 
@@ -188,14 +188,10 @@ class Gazetteer:
 
 # --- treaties by the words of their titles ------------------------------------------------
 
-# Words that make a phrase name a treaty; the first one in a title says what it is.
-HEADS = frozenset(
-    "convention covenant protocol treaty agreement charter statute constitution pact amendment annex".split()
-)
 # Instruments that belong to another: "Protocol to ...", "Amendment to ...", "Annex IX ... to ...".
 _SUBSIDIARY = frozenset({"protocol", "amendment", "annex"})
 # Words of titles that tell no treaty from another.
-_GENERIC = HEADS | frozenset(
+_GENERIC = TREATY_HEADS | frozenset(
     """international treaties the of on and to for in a an against relating all forms other
     with from by at as or its their concerning establishing amending certain between article articles
     paragraph anti""".split()
@@ -215,7 +211,7 @@ _CONNECTORS = frozenset("on of for against relating concerning establishing amen
 # constitution"): such a phrase names a treaty only when it fits a title.
 _COMMON_HEADS = frozenset("agreement constitution charter statute pact amendment annex".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d{4}")
-_YEAR = re.compile(r"^(?:1[6-9]|20)\d\d$")
+_YEAR = re.compile(rf"^{YEAR}$")
 _ROMAN = re.compile(r"[IVX]{1,5}")
 # The organisation a title establishes or constitutes: "Agreement establishing the African
 # Development Bank", "Constitution of the World Health Organization".
@@ -283,7 +279,7 @@ class TreatyNames:
         self.places = {t: set(self._stems(re.split(r"\d", titles[t] or "")[0])) for t in self.titles}
         df = Counter(s for t in self.titles for s in self.stems[t] | self.places[t])
         self.idf = {s: math.log((len(self.titles) + 1) / (n + 0.5)) for s, n in df.items()}
-        self.years = {t: set(re.findall(r"\b(?:1[6-9]|20)\d\d\b", f"{t} {titles[t] or ''}")) for t in titles}
+        self.years = {t: set(re.findall(rf"\b{YEAR}\b", f"{t} {titles[t] or ''}")) for t in titles}
         self.subsidiary = {t: self._head(t) in _SUBSIDIARY for t in self.titles}
         self.gazetteer = Gazetteer(words=words)
         self.aliases: dict[str, list[str]] = {}  # title -> the names aliases.toml gives it
@@ -525,7 +521,7 @@ class TreatyNames:
             last = head + 1
         if not tokens[last].stop_after and last + 1 < len(tokens):
             nxt = tokens[last + 1].word.lower()
-            if nxt in _CONNECTORS or _YEAR.match(nxt) or nxt in HEADS:
+            if nxt in _CONNECTORS or _YEAR.match(nxt) or nxt in TREATY_HEADS:
                 while (
                     last + 1 < len(tokens)
                     and last - head < 14
@@ -549,7 +545,7 @@ class TreatyNames:
         years = _years(phrase) if years is None else years
         said = [w.lower().removesuffix("s") for w in _WORD.findall(phrase)]  # "protocols" too
         subsidiary = bool(set(said) & (_SUBSIDIARY | {"optional"}))
-        head = next((w for w in said if w in HEADS), None)
+        head = next((w for w in said if w in TREATY_HEADS), None)
         around = set(self._stems(context)) - asked
         unknown = math.log(len(self.titles) + 1)
         weight = sum(self.idf.get(s, unknown) for s in asked)
@@ -601,7 +597,7 @@ def _stops(word: str, words: frozenset[str]) -> bool:
 def _is_head(word: str) -> bool:
     """'Convention', 'agreements', 'treaties'."""
     word = word.lower()
-    return word in HEADS or word.removesuffix("s") in HEADS or word == "treaties"
+    return word in TREATY_HEADS or word.removesuffix("s") in TREATY_HEADS or word == "treaties"
 
 
 def _years(text: str) -> set[str]:

@@ -22,24 +22,28 @@ from app.names import (
     overlaps,
     spelt,
 )
-from ingest.kinds import KIND_ASKED, KIND_NOUN, NOT_STATEMENTS, NOUNS, TEXT_ASKED, kinds_named
 from ingest.records import Kind
 from ingest.text import article_spans, extract_articles
+from ingest.vocabulary import (
+    ACT_STEMS,
+    KIND_ASKED,
+    KIND_NOUN,
+    NOT_STATEMENTS,
+    NOUNS,
+    STATEMENT_KINDS,
+    STATUS_WORDS,
+    TEXT_ASKED,
+    TREATY_NOUNS,
+    kinds_named,
+)
 
 Intent = Literal["content", "status", "list"]
 
-STATUS_WORDS = {
-    "signature": r"sign(?:s|ed|ing|ature|atory)?",
-    "consent": r"ratif(?:y|ies|ied|ication)|acced(?:e|ed|es)|accession|succe(?:ed|eded|ssion)"
-    r"|part(?:y|ies)\s+to|approv(?:e|es|al|ed)|accept(?:s|ance|ed)?|bec(?:o|a)me\s+(?:a\s+)?part(?:y|ies)"
-    r"|join(?:s|ed)?",
-    "entry_into_force": r"(?:entry|enter(?:ed|s)?)\s+into\s+force|in\s+force",
-}
 # "ratified the ICCPR but not the Optional Protocol": a treaty named after these words is
 # one the states listed are not to have the same records for.
 _EXCEPT = re.compile(
     r"(?:\b(?:but|and|yet)\s+not|\bwithout|\bexcept(?:\s+for)?)"
-    r"(?:\s+(?:yet|ratified|signed|joined|acceded\s+to|to|the|its|their))*\s*$",
+    rf"(?:\s+(?:yet|(?:{'|'.join(ACT_STEMS)})\w*|to|the|its|their))*\s*$",
     re.I,
 )
 # The nouns that make a group's states of its name or adjective: "EU states", "members of ASEAN".
@@ -250,14 +254,14 @@ _ASKS_DATE = re.compile(
 )
 # References to a state or treaty named earlier: "when did they ratify it?", "this treaty".
 SUBJECT_PRONOUN = re.compile(
-    r"\b(they|it)\b(?=\s+(?:\w+\s+)?(?:make|made|ratif|sign|acced|join|enter|declar|reserv"
+    rf"\b(they|it)\b(?=\s+(?:\w+\s+)?(?:make|made|{'|'.join(ACT_STEMS)}|enter|declar|reserv"
     r"|object|say|said|mean|withdr|accept|approv|becom|limit|keep|appl))",
     re.I,
 )
 PRONOUN_AFTER_AUX = re.compile(r"\b(did|does|do|has|have|had|will|would|is|was|were|are)\s+(they|it)\b", re.I)
-_A_TREATY = r"\s+(?:treaty|convention|covenant|protocol|agreement)\b"
+_A_TREATY = rf"\s+(?:{'|'.join(TREATY_NOUNS)})\b"
 TREATY_REFERENCE = re.compile(rf"\b(?:this|that|the\s+same|the){_A_TREATY}", re.I)
-TREATY_PRONOUN = re.compile(r"\b(to|under|of|from|ratify|sign|join)\s+it\b", re.I)
+TREATY_PRONOUN = re.compile(rf"\b(to|under|of|from|(?:{'|'.join(ACT_STEMS)})\w*)\s+it\b", re.I)
 # "The Convention" may be the only one a user's folder holds; "this treaty" points back.
 _THIS_TREATY = re.compile(rf"\b(?:this|that|the\s+same){_A_TREATY}", re.I)
 _REFERENCES = (SUBJECT_PRONOUN, PRONOUN_AFTER_AUX, _THIS_TREATY, TREATY_PRONOUN)
@@ -268,9 +272,10 @@ _COORDINATED = re.compile(
     r"^(?:['’]s)?\s*(?:,\s*(?:and|or)?|and|or|&|nor|as\s+well\s+as|versus|vs\.?)\s*(?:the\s+)?$", re.I
 )
 # A state named here is the one whose statement is objected to, not the objector.
+_STATEMENT_NOUN = "|".join(f"{k.value}s?" for k in STATEMENT_KINDS) + "|statements?"
 OBJECTED_TO = re.compile(
     r"\bobject\w*\s+(?:\w+\s+){0,3}?(?:to|against)\s+(?:the\s+|a\s+|any\s+)?"
-    r"(?:(?:reservations?|declarations?|statements?)\s+(?:\w+\s+){0,2}?(?:of|by)\s+(?:the\s+)?)?$",
+    rf"(?:(?:{_STATEMENT_NOUN})\s+(?:\w+\s+){{0,2}}?(?:of|by)\s+(?:the\s+)?)?$",
     re.I,
 )
 # A place named after one of these is where something applies, not who made a record:
@@ -622,7 +627,7 @@ def _without(text: str, spans: list[Span], keep_length: bool = False) -> str:
 _ASKING = re.compile(
     rf"\b(?:{'|'.join(NOUNS.values())}|{'|'.join(STATUS_WORDS.values())}|make|made|makes|enter|entered|lodge"
     r"|lodged|formulate|formulated|say|says|said|state|stated|mention|mentioned|anything|any|article|articles"
-    r"|paragraph|paragraphs|provision|provisions|treaty|convention|covenant|protocol|agreement|under|regarding"
+    rf"|paragraph|paragraphs|provision|provisions|{'|'.join(TREATY_NOUNS)}|under|regarding"
     r"|yet|already|ever|still|so\s+far|by\s+now|actually|formally|officially|states|countries|governments"
     r"|nations|other|others|else"
     r"|concerning|about|upon|tell|me|give|show|list|all|its|their|there|what|which|when|who|whom|whose|how"

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ingest.kinds import kind_from_label
 from ingest.parsers import ParseContext, Parser
 from ingest.records import Kind
 from ingest.states import split_trailing_state
 from ingest.text import extract_articles, parse_date, unquote
+from ingest.vocabulary import kind_from_label
 
 _SECTION = re.compile(
     r"^[ \t]*(?P<label>(?:Interpretative\s+)?(?:Declarations?|Reservations?|Understandings?|Objections?"

@@ -9,12 +9,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.kinds import kind_from_label, kind_from_wording
 from ingest.parsers import ParseContext, Parser
 from ingest.records import Kind
 from ingest.sources import TreatyEntry, indexed
 from ingest.states import is_state
 from ingest.text import QUOTES, extract_articles, parse_date, roman_to_int, unquote
+from ingest.vocabulary import kind_from_label, kind_from_wording
 
 # --- which treaty a file is about -------------------------------------------------
 

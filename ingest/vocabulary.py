@@ -1,5 +1,6 @@
-"""The record-kind vocabulary, in one place: the words for each kind, as the
-parsers read them in documents (headings, wording) and as questions use them."""
+"""The words TreatyQA reads, in one place: the kinds of record (as the parsers read
+them in documents and as questions use them), the acts of treaty status, the nouns
+that name a treaty, and years."""
 
 from __future__ import annotations
 
@@ -15,25 +16,23 @@ NOUNS: dict[Kind, str] = {
     Kind.COMMUNICATION: r"communications?|notifications?|withdr[ae]w(?:s|n|al)?",
     Kind.DECLARATION: r"declar(?:e|es|ed|ation|ations)|statements?",
 }
+# The nouns of the kinds of statement ("statement" for any of them), singular.
+KIND_WORDS = ("reservation", "declaration", "understanding", "objection", "communication", "statement")
 # A kind of record named by its noun: "reservation", "declarations" (not the verb "reserve").
-KIND_NOUN = re.compile(
-    r"\b(?:reservations?|declarations?|understandings?|objections?|communications?|statements?)\b", re.I
-)
+KIND_NOUN = re.compile(rf"\b(?:{'|'.join(f'{w}s?' for w in KIND_WORDS)})\b", re.I)
 # The kinds a question asks for by a plural noun: "what reservations did X make" wants them all.
-PLURAL_NOUN = re.compile(r"\b(?:reservations|declarations|understandings|objections|statements)\b", re.I)
+PLURAL_NOUN = re.compile(rf"\b(?:{'|'.join(f'{w}s' for w in KIND_WORDS if w != 'communication')})\b", re.I)
+_ASKED_NOUN = "|".join(f"{w}s?" for w in KIND_WORDS if w != "communication")
 # "Did X make reservations", "X's declarations", "any objection": the records of that kind are
 # what is asked for, not a topic.
 KIND_ASKED = re.compile(
     r"\b(?:make|made|makes|enter|entered|lodge|lodged|formulate|formulated|have|has|had|any|its|their|what|which"
-    r"|the)\s+(?:any\s+|the\s+following\s+)?(?:reservations?|declarations?|understandings?|objections?"
-    r"|statements?)\b|'s\s+(?:reservations?|declarations?|understandings?|objections?|statements?)\b"
+    rf"|the)\s+(?:any\s+|the\s+following\s+)?(?:{_ASKED_NOUN})\b|'s\s+(?:{_ASKED_NOUN})\b"
     r"|\bobject(?:s|ed)?\s+to\b",
     re.I,
 )
 # A label with a number, as answers and model replies write it: "Declaration 2".
-NUMBERED_LABEL = re.compile(
-    r"\b(Declaration|Reservation|Understanding|Objection|Communication)\s+(\d+)\b", re.I
-)
+NUMBERED_LABEL = re.compile(rf"\b({'|'.join(w for w in KIND_WORDS if w != 'statement')})\s+(\d+)\b", re.I)
 # The kinds that say what a state holds about a treaty's content (not status, not pointers).
 CONTENT_KINDS = (
     Kind.RESERVATION,
@@ -43,6 +42,23 @@ CONTENT_KINDS = (
     Kind.COMMUNICATION,
 )
 
+
+# The acts of treaty status, as questions name them: what each asks a date of.
+STATUS_WORDS = {
+    "signature": r"sign(?:s|ed|ing|ature|atory)?",
+    "consent": r"ratif(?:y|ies|ied|ication)|acced(?:e|ed|es)|accession|succe(?:ed|eded|ssion)"
+    r"|part(?:y|ies)\s+to|approv(?:e|es|al|ed)|accept(?:s|ance|ed)?|bec(?:o|a)me\s+(?:a\s+)?part(?:y|ies)"
+    r"|join(?:s|ed)?",
+    "entry_into_force": r"(?:entry|enter(?:ed|s)?)\s+into\s+force|in\s+force",
+}
+# The verbs of becoming bound, by their stems: "ratify", "signed", "acceded", "joins".
+ACT_STEMS = ("ratif", "sign", "acced", "join")
+# The nouns a question calls a treaty by ("this convention", "the same protocol").
+TREATY_NOUNS = ("treaty", "convention", "covenant", "protocol", "agreement")
+# Words that make a phrase name a treaty; the first one in a title says what it is.
+TREATY_HEADS = frozenset((*TREATY_NOUNS, *"charter statute constitution pact amendment annex".split()))
+# A year as treaty titles and questions give it: "the 1971 psychotropics treaty".
+YEAR = r"(?:1[6-9]|20)\d\d"
 
 # How a question asks what a treaty itself says (Kind.TREATY_TEXT), not what a state said:
 # "what does article 9 provide", "how does the CAT define torture", "which article deals with".
