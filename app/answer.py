@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from app.catalogue import Catalogue, Scope, article_matches, article_matches_any
-from app.coverage import covers, join, record_name
-from app.indexes import Plan
+from app.coverage import and_list, record_name, records_held
+from app.indexes import Retrieval
 from app.quotes import Asked, Quote, QuoteScorer
 from app.results import Answer, Citation, Row
 from app.understand import Understanding
@@ -162,7 +162,7 @@ class Answerer(Protocol):
     """Writes the answer to an understood question from the records found for it:
     text as it is written, then the final Answer, whose citations never change."""
 
-    def stream(self, u: Understanding, plans: list[Plan]) -> Iterator[str | Answer]: ...
+    def stream(self, u: Understanding, retrievals: list[Retrieval]) -> Iterator[str | Answer]: ...
 
 
 def final(events: Iterable[str | Answer]) -> Answer:
@@ -178,16 +178,16 @@ class ExtractiveAnswerer:
     def __init__(self, scorer: QuoteScorer, catalogue: Catalogue, min_score: float) -> None:
         self.scorer, self.catalogue, self.min_score = scorer, catalogue, min_score
 
-    def stream(self, u: Understanding, plans: list[Plan]) -> Iterator[str | Answer]:
-        yield self.answer(u, plans)
+    def stream(self, u: Understanding, retrievals: list[Retrieval]) -> Iterator[str | Answer]:
+        yield self.answer(u, retrievals)
 
     # --- the three kinds of answer -----------------------------------------------------
 
-    def answer(self, u: Understanding, plans: list[Plan]) -> Answer:
+    def answer(self, u: Understanding, retrievals: list[Retrieval]) -> Answer:
         draft = Draft()
         answered = False
-        for scope, found in plans:
-            prefix = self._heading(scope, plans)
+        for scope, found in retrievals:
+            prefix = self._heading(scope, retrievals)
             if u.intent == "status":
                 answered |= self._status(draft, u, scope, found, prefix)
             elif u.asks_text:
@@ -218,8 +218,8 @@ class ExtractiveAnswerer:
         ask = "which one do you mean?" if answerable else "name one if the question is about it:"
         lead = "" if answerable else f"{NO_ANSWER} "
         draft.say(
-            f"{lead}{join(scope.parties)} has records under {len(held)} treaties in the corpus; {ask} "
-            f"For example: {join(f'the {t}' for t in draft.choices)}{more}."
+            f"{lead}{and_list(scope.parties)} has records under {len(held)} treaties in the corpus; {ask} "
+            f"For example: {and_list(f'the {t}' for t in draft.choices)}{more}."
         )
         return False
 
@@ -253,8 +253,8 @@ class ExtractiveAnswerer:
             records = [r for r in records if r.party not in having]
             if not records:
                 return abstain(
-                    f"Every state or organisation listed for the {join(u.treaties)} is listed for the "
-                    f"{join(u.excluded_treaties)} too, in the corpus."
+                    f"Every state or organisation listed for the {and_list(u.treaties)} is listed for the "
+                    f"{and_list(u.excluded_treaties)} too, in the corpus."
                 )
         by_party: dict[str, Record] = {}
         for record in records:
@@ -267,24 +267,24 @@ class ExtractiveAnswerer:
             article = f" concerning {_articles(u.concerned)}" if u.concerned else ""
             about = f" that speak of {u.subject}" if u.topic_terms and not u.concerned and not u.like else ""
             alike = " like the one quoted" if u.like and not u.concerned else ""
-            of = f" of the {join(u.state_groups)}" if u.state_groups else ""
-            besides = f" by states other than {join(u.other_than)}" if u.other_than else ""
+            of = f" of the {and_list(u.state_groups)}" if u.state_groups else ""
+            besides = f" by states other than {and_list(u.other_than)}" if u.other_than else ""
             return abstain(
-                f"The corpus has no {join(plural(k) for k in kinds)}{of}{besides}{article}{about}{alike} "
-                f"for the {join(u.treaties) or 'treaties it holds'}."
+                f"The corpus has no {and_list(plural(k) for k in kinds)}{of}{besides}{article}{about}{alike} "
+                f"for the {and_list(u.treaties) or 'treaties it holds'}."
             )
         draft = Draft()
         filed = {r.kind for r in by_party.values()}
         what = (
             "are recorded as parties (signature, ratification, accession or succession)"
             if kinds == (Kind.STATUS,)
-            else f"made {join(plural(k) for k in dict.fromkeys([*kinds, *sorted(filed)]))}"
+            else f"made {and_list(plural(k) for k in dict.fromkeys([*kinds, *sorted(filed)]))}"
             + (f" concerning {_articles(u.concerned)}" if u.concerned else "")
             + (f" (the treaty's text on {u.subject})" if u.subject_articles else "")
         )
-        treaty = f" to the {join(u.treaties)}" if u.treaties else ""
+        treaty = f" to the {and_list(u.treaties)}" if u.treaties else ""
         if u.excluded_treaties:
-            treaty += f", and not to the {join(u.excluded_treaties)}"
+            treaty += f", and not to the {and_list(u.excluded_treaties)}"
         if u.like:  # "the same" or "similar": the closest to the record quoted first
             ordered = sorted(by_party, key=lambda p: -quotes[p].relevance)
             treaty += ", the closest to the text quoted first"
@@ -302,12 +302,12 @@ class ExtractiveAnswerer:
             label = f" ({'; '.join(details)})" if details else ""
             cited.append(f"{party}{label} {draft.row(record, quotes[party].text)}")
         first = by_party[listed[0]]
-        among = f"Of the {join(u.state_groups)}, " if u.state_groups else ""
-        among += f"{'b' if among else 'B'}esides {join(u.other_than)}, " if u.other_than else ""
+        among = f"Of the {and_list(u.state_groups)}, " if u.state_groups else ""
+        among += f"{'b' if among else 'B'}esides {and_list(u.other_than)}, " if u.other_than else ""
         counted = (
             f"{len(by_party)} {'state or organisation' if len(by_party) == 1 else 'states or organisations'}"
         )
-        draft.say(f"{among}{counted} {what}{treaty}{snapshot_note(first)}: {join(cited)}.")
+        draft.say(f"{among}{counted} {what}{treaty}{snapshot_note(first)}: {and_list(cited)}.")
         if len(by_party) > MAX_LISTED:
             for party in ordered[MAX_LISTED:]:
                 draft.row(by_party[party], quotes[party].text)
@@ -317,12 +317,12 @@ class ExtractiveAnswerer:
     # --- parts -------------------------------------------------------------------------
 
     @staticmethod
-    def _heading(scope: Scope, plans: list[Plan]) -> str:
-        if len(plans) < 2:
+    def _heading(scope: Scope, retrievals: list[Retrieval]) -> str:
+        if len(retrievals) < 2:
             return ""
-        if len({p.treaties for p, _ in plans}) > 1:
-            return f"Under the {join(scope.treaties)}: "
-        return f"{join(scope.parties)}: "
+        if len({p.treaties for p, _ in retrievals}) > 1:
+            return f"Under the {and_list(scope.treaties)}: "
+        return f"{and_list(scope.parties)}: "
 
     def _status(self, draft: Draft, u: Understanding, scope: Scope, found: list[Record], prefix: str) -> bool:
         status = self.catalogue.within(replace(scope, kinds=(Kind.STATUS,), exclude=()), found)
@@ -375,7 +375,7 @@ class ExtractiveAnswerer:
         candidates = [
             (r, q)
             for r, q in candidates
-            if q.relevance >= self.floor(u, scope, r, q) and _names_party_and_act(u, r, q)
+            if q.relevance >= self.required_relevance(u, scope, r, q) and _names_party_and_act(u, r, q)
         ]
         # Unsure which of the party's treaties is meant: asked, never picked.
         unsure = scope.parties and not scope.treaties and len({r.treaty for r, _ in candidates}) != 1
@@ -414,7 +414,7 @@ class ExtractiveAnswerer:
                     count = self.catalogue.article_count(treaty)
                     draft.say(
                         f"{prefix}The text of the {treaty} in the corpus has {count} articles; "
-                        f"it has no article {join(u.articles)}."
+                        f"it has no article {and_list(u.articles)}."
                     )
                     continue
                 if u.topic_terms:
@@ -433,7 +433,9 @@ class ExtractiveAnswerer:
         candidates = [(r, self.scorer.quote(asked, r)) for r in [*captioned, *found[:RERANK]]]
         candidates = [(r, q) for r, q in candidates if q.relevance >= self.min_score or r in captioned]
         if not candidates:
-            draft.say(f"{prefix}The text of the {join(scope.treaties)} in the corpus does not answer this.")
+            draft.say(
+                f"{prefix}The text of the {and_list(scope.treaties)} in the corpus does not answer this."
+            )
             return False
         record, _ = max(candidates, key=lambda c: (c[0] in captioned, c[1].relevance))
         # The article is named by its opening paragraph too, where another answers best.
@@ -458,10 +460,10 @@ class ExtractiveAnswerer:
     def _several(self, draft: Draft, u: Understanding, records: list[Record], prefix: str) -> None:
         records = sorted(records, key=lambda r: (r.source, r.position))  # as the source lists them
         first = records[0]
-        kinds = join(plural(k, 2) for k in dict.fromkeys(r.kind for r in records))
+        kinds = and_list(plural(k, 2) for k in dict.fromkeys(r.kind for r in records))
         asked = [k for k in u.kinds if k not in {r.kind for r in records}]
         # Kinds are evidence: what the party made, filed under another kind, is shown as such.
-        has = f"records no {join(plural(k) for k in asked)} of {first.party}; it has" if asked else "has"
+        has = f"records no {and_list(plural(k) for k in asked)} of {first.party}; it has" if asked else "has"
         where = f"to the {first.treaty}{snapshot_note(first)}"
         draft.say(f"{prefix}The corpus {has} {len(records)} {kinds} of {first.party} {where}:")
         for n, record in enumerate(records):
@@ -483,29 +485,33 @@ class ExtractiveAnswerer:
             PLURAL_NOUN.search(u.question) and u.kinds and bool(scope.parties) and len(scope.treaties) == 1
         )
 
-    def floor(self, u: Understanding, scope: Scope, record: Record, quote: Quote) -> float:
-        """`floor`, knowing whether the record is its party's only statement on its treaty."""
+    def required_relevance(self, u: Understanding, scope: Scope, record: Record, quote: Quote) -> float:
+        """`required_relevance`, knowing whether the record is its party's only statement on its treaty."""
         held = self.catalogue.kinds_of(record.party, record.treaty)
         sole = record.kind is not Kind.PASSAGE and sum(held[k] for k in CONTENT_KINDS) == 1
-        return floor(u, scope, record, quote, self.min_score, sole)
+        return required_relevance(u, scope, record, quote, self.min_score, sole)
 
     def _nothing(self, u: Understanding, scope: Scope) -> str:
         if u.objected_to:
-            treaty = f" for the {join(scope.treaties)}" if scope.treaties else ""
-            return f"The corpus holds no objection naming {join(u.objected_to)}{treaty}."
+            treaty = f" for the {and_list(scope.treaties)}" if scope.treaties else ""
+            return f"The corpus holds no objection naming {and_list(u.objected_to)}{treaty}."
         held = [
-            covers(self.catalogue, p, t) for p in scope.parties or (None,) for t in scope.treaties or (None,)
+            records_held(self.catalogue, p, t)
+            for p in scope.parties or (None,)
+            for t in scope.treaties or (None,)
         ]
         held = [h for h in held if h]
         concerned = Scope(scope.parties, scope.treaties, articles=u.articles, exclude=NOT_STATEMENTS)
         if u.articles and held and not self.catalogue.select(concerned):
-            return f"The corpus has {'; '.join(held)}, but none of them concerns article {join(u.articles)}."
+            return (
+                f"The corpus has {'; '.join(held)}, but none of them concerns article {and_list(u.articles)}."
+            )
         if held and (scope.parties or scope.treaties):
             return f"{NO_ANSWER} It has {'; '.join(held)}."
         return NO_ANSWER
 
 
-def floor(
+def required_relevance(
     u: Understanding, scope: Scope, record: Record, quote: Quote, min_score: float, sole: bool = False
 ) -> float:
     """The relevance a record needs to answer: less when what it is is evidence too — a
@@ -582,7 +588,7 @@ def _quote_provision(draft: Draft, u: Understanding, record: Record, prefix: str
 def _concerning(u: Understanding, record: Record) -> str:
     """Why a territory's question is answered from its state's record: ' concerning Aruba'."""
     places = [p for p in u.places if p.casefold() in record.text.casefold()]
-    return f", concerning {join(places)}," if places else ""
+    return f", concerning {and_list(places)}," if places else ""
 
 
 def _filed_as(u: Understanding, record: Record) -> str:
@@ -591,7 +597,7 @@ def _filed_as(u: Understanding, record: Record) -> str:
     if not u.kind_asked or record.kind in u.kinds or record.kind is Kind.PASSAGE:
         return ""
     article = "an" if record.kind.value[0] in "aeiou" else "a"
-    return f" (recorded as {article} {record.kind.value}, not {join(plural(k, 1) for k in u.kinds)})"
+    return f" (recorded as {article} {record.kind.value}, not {and_list(plural(k, 1) for k in u.kinds)})"
 
 
 _VERBATIM = re.compile(
@@ -615,13 +621,13 @@ def _beyond(u: Understanding, record: Record) -> str | None:
         if later:
             return (
                 f"The sources date from {snapshot(record.snapshot_date)}; they cannot say what happened in "
-                f"{join(later)}."
+                f"{and_list(later)}."
             )
     return None
 
 
 def _articles(articles: tuple[str, ...]) -> str:
-    return ("article " if len(articles) == 1 else "articles ") + join(articles)
+    return ("article " if len(articles) == 1 else "articles ") + and_list(articles)
 
 
 def _speaks_of(record: Record, terms: tuple[str, ...]) -> bool:
@@ -639,7 +645,7 @@ def _objects_to(record: Record, states: tuple[str, ...]) -> bool:
 
 
 def _names_party_and_act(u: Understanding, record: Record, quote: Quote) -> bool:
-    """A passage answering a question about dates (no status table covers it) must
+    """A passage answering a question about dates (no status table records_held it) must
     name the party and the act asked about ("the Azerbaijani Parliament has ratified")."""
     if not u.status_facts or record.kind is not Kind.PASSAGE:
         return True

@@ -24,7 +24,7 @@ from app.config import Settings
 from app.conversation import Turn, check_history, follow
 from app.coverage import MAX_TREATIES, filed_under, filtered, not_held, refusal
 from app.errors import QuestionError, StoreError, TreatyQAError
-from app.indexes import Indexes, Plan
+from app.indexes import Indexes, Retrieval
 from app.llm import LLMAnswerer, chat_model
 from app.names import NameData, load_names
 from app.quotes import Asked, QuoteScorer
@@ -279,11 +279,13 @@ class Assistant:
             yield answer
             return
         # The question and its topic in one pass of the model: the quotes are scored on both.
-        plans = self._retrieve(u, filters, indexes, scorer.encode([u.question, u.topic or u.question])[0])
+        retrievals = self._retrieve(
+            u, filters, indexes, scorer.encode([u.question, u.topic or u.question])[0]
+        )
         answerer: Answerer = extractive
         if self.settings.answerer == "llm" and u.intent != "status":
             answerer = LLMAnswerer(self.chat_model, extractive, scorer, self._model_lock)
-        for event in answerer.stream(u, plans):
+        for event in answerer.stream(u, retrievals):
             if isinstance(event, Answer):
                 for party, treaty, under in u.filed_under:
                     event.answer = f"{filed_under(party, treaty, under)} {event.answer}"
@@ -296,7 +298,7 @@ class Assistant:
                 # Plans interleaved by rank: each plan's best record first.
                 event.retrieved = list(
                     dict.fromkeys(
-                        r.id for rank in zip_longest(*(found for _, found in plans)) for r in rank if r
+                        r.id for rank in zip_longest(*(found for _, found in retrievals)) for r in rank if r
                     )
                 )
             yield event
@@ -345,7 +347,9 @@ class Assistant:
         close = [r for r, score in scored if score >= best - SUBJECT_MARGIN and r.articles]
         return tuple(dict.fromkeys(a.split("(")[0] for r in close for a in r.articles))[:MAX_SUBJECT_ARTICLES]
 
-    def _retrieve(self, u: Understanding, filters: Scope, indexes: Indexes, vector: np.ndarray) -> list[Plan]:
+    def _retrieve(
+        self, u: Understanding, filters: Scope, indexes: Indexes, vector: np.ndarray
+    ) -> list[Retrieval]:
         """One search per treaty when several are named (or one phrase fits several),
         else one per party; one search otherwise. A kind the user filtered on is a
         filter; a kind or article the question names ranks records higher."""

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.coverage import join, possessive, record_name
+from app.coverage import and_list, possessive, record_name
 from app.errors import QuestionError
 from app.names import Span
 from app.results import Answer
@@ -205,7 +205,7 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
         u = _bound(
             u,
             between.span("them"),
-            join(states),
+            and_list(states),
             reader,
             parties=states,
             party_groups=tuple((s,) for s in states),

@@ -21,7 +21,7 @@ _GENERIC = frozenset(
 )
 
 
-def join(items: Iterable[str]) -> str:
+def and_list(items: Iterable[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     items = list(items)
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
@@ -38,13 +38,13 @@ def record_name(party: str | None, label: str, treaty: str | None) -> str:
     return f"{owner}{label}" + (f" to the {treaty}" if treaty else "")
 
 
-def covers(catalogue: Catalogue, party: str | None, treaty: str | None) -> str:
+def records_held(catalogue: Catalogue, party: str | None, treaty: str | None) -> str:
     """'Azerbaijan's declarations, reservations and status record for the Convention on Cybercrime'."""
     kinds = catalogue.kinds_of(party, treaty)
     named = [plural(k, n) for k, n in kinds.items() if k is not Kind.CROSS_REFERENCE]
     owner = f"{possessive(party)} " if party else ""
     where = f" for the {treaty}" if treaty else ""
-    return f"{owner}{join(named)}{where}" if named else ""
+    return f"{owner}{and_list(named)}{where}" if named else ""
 
 
 def _similar_treaties(title: str, catalogue: Catalogue) -> list[str]:
@@ -54,13 +54,15 @@ def _similar_treaties(title: str, catalogue: Catalogue) -> list[str]:
 
 def _few(names: list[str], limit: int = 8) -> str:
     return (
-        join(names) if len(names) <= limit else ", ".join(names[:limit]) + f" and {len(names) - limit} others"
+        and_list(names)
+        if len(names) <= limit
+        else ", ".join(names[:limit]) + f" and {len(names) - limit} others"
     )
 
 
 def not_held(parties: Iterable[str], treaties: Iterable[str]) -> str:
     """'The corpus has no records of the United Nations for the Convention on ...'."""
-    return f"(The corpus has no records of {join(parties)} for the {join(treaties)}.)"
+    return f"(The corpus has no records of {and_list(parties)} for the {and_list(treaties)}.)"
 
 
 def filed_under(party: str, treaty: str, under: str) -> str:
@@ -73,7 +75,7 @@ def filed_under(party: str, treaty: str, under: str) -> str:
 
 def filtered(named: Iterable[str], kept: Iterable[str]) -> str:
     """'(Answered for Azerbaijan, as filtered; the question named France.)'."""
-    return f"(Answered for {join(kept)}, as filtered; the question named {join(named)}.)"
+    return f"(Answered for {and_list(kept)}, as filtered; the question named {and_list(named)}.)"
 
 
 def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
@@ -82,10 +84,10 @@ def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
         return message
     if u.absent_treaties and not u.treaties:
         similar = [t for a in u.absent_treaties for t in _similar_treaties(a, catalogue)]
-        message = f"The corpus does not contain the {join(u.absent_treaties)}."
-        return message + (f" It has the {join(dict.fromkeys(similar))}." if similar else "")
+        message = f"The corpus does not contain the {and_list(u.absent_treaties)}."
+        return message + (f" It has the {and_list(dict.fromkeys(similar))}." if similar else "")
     if u.absent_parties and not u.parties:
-        message = f"The corpus has no records of {join(u.absent_parties)}."
+        message = f"The corpus has no records of {and_list(u.absent_parties)}."
         if len(u.treaties) == 1:
             message += (
                 f" For the {u.treaties[0]} it has records of {_few(catalogue.parties_of(u.treaties[0]))}."
@@ -100,8 +102,8 @@ def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
         # A name in a state's place that is no party, and that no record speaks of: never
         # answered from another state.
         near = [m for name in u.unknown_names for m in get_close_matches(name, catalogue.parties, 2, 0.75)]
-        guess = f" Did you mean {join(dict.fromkeys(near))}?" if near else ""
-        return f"The corpus has no records of {join(u.unknown_names)}.{guess}"
+        guess = f" Did you mean {and_list(dict.fromkeys(near))}?" if near else ""
+        return f"The corpus has no records of {and_list(u.unknown_names)}.{guess}"
     if not u.parties:
         return None
     treaties = u.treaties or (None,)
@@ -109,7 +111,7 @@ def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
     if not pairs:
         treaty = u.treaties[0]
         return (
-            f"The corpus has no records of {join(u.parties)} for the {treaty}; for that treaty it has "
+            f"The corpus has no records of {and_list(u.parties)} for the {treaty}; for that treaty it has "
             f"records of {_few(catalogue.parties_of(treaty))}."
         )
     # The kind a question names ranks records, it does not exclude them: a "reservation"
@@ -119,9 +121,9 @@ def refusal(u: Understanding, catalogue: Catalogue) -> str | None:
         statements = set(u.kinds) <= set(STATEMENT_KINDS)
         wanted = (*(STATEMENT_KINDS if statements else u.kinds), Kind.PASSAGE)
         if not any(catalogue.kinds_of(p, t)[k] for p, t in pairs for k in wanted):
-            held = "; ".join(covers(catalogue, p, t) for p, t in pairs)
+            held = "; ".join(records_held(catalogue, p, t) for p, t in pairs)
             also = " or other statements" if statements else ""
-            return f"The corpus has {held}, but no {join(plural(k) for k in u.kinds)}{also}."
+            return f"The corpus has {held}, but no {and_list(plural(k) for k in u.kinds)}{also}."
     return None
 
 

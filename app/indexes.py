@@ -33,7 +33,7 @@ RRF_K = 60  # the usual constant of reciprocal rank fusion
 EXACT_LIMIT = 20_000
 
 # One search of a question: its scope and the records found, best first.
-Plan = tuple[Scope, list[Record]]
+Retrieval = tuple[Scope, list[Record]]
 
 _RECORD_SCHEMA = hashlib.sha256(json.dumps(Record.model_json_schema(), sort_keys=True).encode()).hexdigest()[
     :8

@@ -15,7 +15,7 @@ from app.answer import Draft, ExtractiveAnswerer, describe, final
 from app.catalogue import article_matches_any
 from app.config import Settings
 from app.errors import ConfigError
-from app.indexes import Plan
+from app.indexes import Retrieval
 from app.quotes import Asked, QuoteScorer
 from app.results import Answer
 from app.understand import Understanding
@@ -70,11 +70,11 @@ class LLMAnswerer:
         self.scorer = scorer
         self.lock = lock  # an in-process model answers one question at a time
 
-    def stream(self, u: Understanding, plans: list[Plan]) -> Iterator[str | Answer]:
+    def stream(self, u: Understanding, retrievals: list[Retrieval]) -> Iterator[str | Answer]:
         """Reply text as it arrives, then the verified Answer (or the extractive one)."""
-        records = self._context(u, plans)
+        records = self._context(u, retrievals)
         if not records:
-            yield final(self.fallback.stream(u, plans))
+            yield final(self.fallback.stream(u, retrievals))
             return
         messages = [
             ("system", SYSTEM_PROMPT),
@@ -89,20 +89,20 @@ class LLMAnswerer:
                     yield text
         except Exception as exc:  # any transport or model error: the extractive answer still stands
             log.warning("LLM answerer failed (%s); using the extractive answer", exc)
-            yield final(self.fallback.stream(u, plans))
+            yield final(self.fallback.stream(u, retrievals))
             return
-        yield self.verify("".join(reply), records, u.question) or final(self.fallback.stream(u, plans))
+        yield self.verify("".join(reply), records, u.question) or final(self.fallback.stream(u, retrievals))
 
-    def _context(self, u: Understanding, plans: list[Plan]) -> list[Record]:
+    def _context(self, u: Understanding, retrievals: list[Retrieval]) -> list[Record]:
         """The records the extractive answerer would also find relevant, best first."""
         asked = Asked(u.question, u.topic, u.concerned)
         relevant: dict[str, Record] = {}
-        for scope, found in plans:
+        for scope, found in retrievals:
             for record in found:
                 if record.kind is Kind.CROSS_REFERENCE or record.id in relevant or not scope.owns(record):
                     continue
                 quote = self.scorer.quote(asked, record)
-                if quote.relevance >= self.fallback.floor(u, scope, record, quote):
+                if quote.relevance >= self.fallback.required_relevance(u, scope, record, quote):
                     relevant[record.id] = record
         return list(relevant.values())[:CONTEXT_RECORDS]
 

@@ -13,7 +13,7 @@ import math
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -170,17 +170,18 @@ class Gazetteer:
             ]
         return self._compiled
 
-    def find(self, text: str, taken: list[Span]) -> list[tuple[Span, str, Targets]]:
-        """(span, mention, targets) in order of appearance, outside the `taken` spans,
-        which are extended with the spans found."""
+    def find(self, text: str, taken: Sequence[Span]) -> list[tuple[Span, str, Targets]]:
+        """(span, mention, targets) in order of appearance, outside the `taken` spans and
+        each other's."""
         found = []
+        claimed = list(taken)
         for pattern, table, folded in self._patterns():
             if pattern is None:
                 continue
             for m in pattern.finditer(text):
-                if overlaps(m.span(), taken):
+                if overlaps(m.span(), claimed):
                     continue
-                taken.append(m.span())
+                claimed.append(m.span())
                 key = " ".join((m.group(0).lower() if folded else m.group(0)).split())
                 found.append((m.span(), m.group(0), table[key]))
         return sorted(found)
@@ -366,11 +367,10 @@ class TreatyNames:
     def _head(title: str) -> str | None:
         return next((w.removesuffix("s") for w in re.findall(r"[a-z]+", title.lower()) if _is_head(w)), None)
 
-    def find(self, question: str, taken: list[Span]) -> list[TreatyMention]:
-        """The treaties the question names, in order; `taken` (spans of other names)
-        is extended with the spans used."""
+    def find(self, question: str, taken: Sequence[Span] = ()) -> list[TreatyMention]:
+        """The treaties the question names, in order, outside the `taken` spans (other names)."""
         exact = self.gazetteer.find(question, taken)
-        by_words = self._by_title_words(question, taken, exact)
+        by_words = self._by_title_words(question, [*taken, *(span for span, _, _ in exact)], exact)
         # A phrase that resolves replaces the exact names inside it ("ICCPR optional protocol").
         resolved = [m.span for m in by_words if m.titles]
         mentions = [
@@ -384,7 +384,7 @@ class TreatyNames:
         return sorted(mentions + by_words, key=lambda m: m.span)
 
     def _by_title_words(
-        self, question: str, taken: list[Span], exact: list[tuple[Span, str, Targets]]
+        self, question: str, taken: Sequence[Span], exact: list[tuple[Span, str, Targets]]
     ) -> list[TreatyMention]:
         # Exact names stand for their title's words, so "ICCPR optional protocol" reads
         # as the protocol's title; other names taken (states) end a phrase.
@@ -414,10 +414,7 @@ class TreatyNames:
             shorter = [other for other in found if overlaps(other.span, [mention.span])]
             if any(o.span[1] - o.span[0] >= mention.span[1] - mention.span[0] for o in shorter):
                 continue
-            for other in shorter:
-                found.remove(other)
-                taken.remove(other.span)
-            taken.append(mention.span)
+            found = [other for other in found if other not in shorter]
             found.append(mention)
         return found
 

@@ -4,7 +4,7 @@ is about, and whether it asks for content, status dates or a list of states."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
@@ -91,6 +91,7 @@ class _Named:
     absent: tuple[str, ...]
     objected_to: tuple[str, ...]
     without_records: tuple[str, ...]  # named with others, but holding no record for the treaties
+    spans: tuple[Span, ...]  # where the parties kept and the absent names are: not part of what is asked
 
 
 @dataclass(frozen=True)
@@ -206,13 +207,12 @@ class GroupNames:
             re.I,
         )
 
-    def find(self, text: str, taken: list[Span]) -> list[tuple[Span, tuple[str, ...]]]:
-        """(span, group keys) in order, outside the `taken` spans, which are extended."""
+    def find(self, text: str, taken: Sequence[Span]) -> list[tuple[Span, tuple[str, ...]]]:
+        """(span, group keys) in order, outside the `taken` spans."""
         found = []
         for m in self.pattern.finditer(text):
             if overlaps(m.span(), taken):
                 continue
-            taken.append(m.span())
             word = " ".join(m.group(m.lastgroup or "").lower().split())
             found.append(
                 (m.span(), (self.by_adjective if m.lastgroup == "adjective" else self.by_name)[word])
@@ -381,23 +381,28 @@ class QuestionReader:
         return self.settled(self._frame(question))
 
     def _frame(self, question: str) -> Understanding:
-        taken: list[Span] = []
-        mentions = self.treaties.find(question, taken)
+        mentions = self.treaties.find(question)
         # A treaty named again by a word of its subject ("the Convention against Torture define
         # torture") leaves that word to what is asked.
         repeated = [
             m for i, m in enumerate(mentions) if m.titles and m.titles in (n.titles for n in mentions[:i])
         ]
-        taken = [span for span in taken if span not in {m.span for m in repeated}]
         mentions = [m for m in mentions if m not in repeated]
-        grouped = self._groups(question, taken)
+        taken = [m.span for m in mentions]  # the words that name: what is asked is the rest
+        found_groups = self._groups(question, taken)
+        grouped = [(label, members) for _, label, members in found_groups]
+        taken += [span for span, _, _ in found_groups]
         # A territory stands for its state, and stays in the topic: the records that concern it answer.
         territories = self.territories.find(question, taken)
-        named = self._parties(question, taken, tuple(t for m in mentions for t in m.titles))
+        named = self._parties(
+            question,
+            [*taken, *(span for span, _, _ in territories)],
+            tuple(t for m in mentions for t in m.titles),
+        )
+        taken += named.spans
         groups, absent_parties, objected_to = named.groups, named.absent, named.objected_to
         if territories and not groups:
             groups = tuple(dict.fromkeys(held(states) for _, _, states in territories))
-        taken = [s for s in taken if s not in {span for span, _, _ in territories}]
         if members := tuple(dict.fromkeys(p for _, ps in grouped for p in ps)):
             groups = (*groups, members)  # searched together: one group, not one search a state
         absent_parties = (*absent_parties, *(label for label, ps in grouped if not ps))
@@ -488,27 +493,27 @@ class QuestionReader:
         """The word stems of a topic beyond asking for records."""
         return _terms(topic)
 
-    def _groups(self, question: str, taken: list[Span]) -> list[tuple[str, tuple[str, ...]]]:
-        """(label, member parties) of the groups of states the question names: by the group's
-        name ("EU states", "in Africa") or as a state's neighbours ("countries bordering
-        Kenya"). Their words are taken: neither the group's name nor the state bordered is a
-        party of the question."""
+    def _groups(self, question: str, taken: Sequence[Span]) -> list[tuple[Span, str, tuple[str, ...]]]:
+        """(span, label, member parties) of the groups of states the question names, in
+        order: by the group's name ("EU states", "in Africa") or as a state's neighbours
+        ("countries bordering Kenya"). Their spans are taken: neither the group's name nor
+        the state bordered is a party of the question."""
         found = [
             (span, self.group_labels[key], self.group_members[key])
             for span, keys in self.groups.find(question, taken)
             for key in keys
         ]
         bordering = _NEIGHBOURLY.search(question)
-        for span, words, targets in self.parties.find(question, list(taken)) if bordering else []:
+        claimed = [*taken, *(span for span, _, _ in found)]
+        for span, words, targets in self.parties.find(question, claimed) if bordering else []:
             before = _NEIGHBOURS_BEFORE.search(question[: span[0]])
             after = _NEIGHBOURS_AFTER.match(question[span[1] :])
             if not (before or after):
                 continue
             members = self.bordering(held(targets))
             whole = (before.start() if before else span[0], span[1] + (after.end() if after else 0))
-            taken.append(whole)
             found.append((whole, f"neighbours of {words}", members))
-        return [(label, members) for _, label, members in sorted(found)]
+        return sorted(found)
 
     def bordering(self, parties: Iterable[str]) -> tuple[str, ...]:
         """The parties of the corpus whose land borders one of these."""
@@ -522,16 +527,16 @@ class QuestionReader:
 
     def mentions(self, text: str) -> Mentions:
         """Where the text names states, treaties, articles and kinds of record, as written."""
-        taken: list[Span] = []
+        named = self.treaties.find(text)
         # A treaty's "the" goes with it: "the VCDR" is replaced by "the Convention against Torture".
-        treaties = [_with_article(text, m.span) for m in self.treaties.find(text, taken)]
-        found = self.parties.find(text, taken)
+        treaties = [_with_article(text, m.span) for m in named]
+        found = self.parties.find(text, [m.span for m in named])
         parties = [(span, mention) for span, mention, _ in found]
         kinds = [(m.span(), m.group(0)) for m in KIND_NOUN.finditer(text)]
         held_by = {mention: held(targets) for _, mention, targets in found}
         return Mentions(parties, treaties, article_spans(text), kinds, held_by)
 
-    def _parties(self, question: str, taken: list[Span], treaties: tuple[str, ...]) -> _Named:
+    def _parties(self, question: str, taken: Sequence[Span], treaties: tuple[str, ...]) -> _Named:
         """Parties named (grouped by name), and states named that the corpus has no record
         of. Of several parties named, those without records for the treaties named are
         set apart ("can the United Nations buy land in Lithuania under ..."), and so are
@@ -541,20 +546,20 @@ class QuestionReader:
         anyone object to Qatar's reservation?") is returned apart, and stays in the topic."""
         present: list[tuple[Span, tuple[str, ...]]] = []
         absent: list[str] = []
+        absent_spans: list[Span] = []
         objected_to: list[str] = []
         treaty_starts = {start for start, _ in taken}
         for span, _, targets in self.parties.find(question, taken):
             owner = re.match(r"['’]s\s+", question[span[1] :])
             if owner and span[1] + owner.end() in treaty_starts:
-                taken.remove(span)  # "the Council of Europe's Budapest Convention": whose treaty it is
+                continue  # "the Council of Europe's Budapest Convention": whose treaty it is
             elif OBJECTED_TO.search(question[: span[0]]):
-                taken.remove(span)
                 objected_to += held(targets)
             elif not held(targets):
                 if _PLACE_BEFORE.search(question[: span[0]]):
-                    taken.remove(span)
                     continue
                 absent += map(spelt, targets)
+                absent_spans.append(span)
             else:
                 present.append((span, held(targets)))
         holding = [
@@ -569,15 +574,13 @@ class QuestionReader:
         ):
             together += 1
         kept = candidates[:together]
-        for mention in present:
-            if mention not in kept:
-                taken.remove(mention[0])
         without = [group for span, group in present if candidates is holding and (span, group) not in holding]
         return _Named(
             groups=tuple(dict.fromkeys(group for _, group in kept)),
             absent=tuple(dict.fromkeys(absent)),
             objected_to=tuple(dict.fromkeys(objected_to)),
             without_records=tuple(dict.fromkeys(p for group in without for p in group)),
+            spans=(*absent_spans, *(span for span, _ in kept)),
         )
 
 

@@ -421,7 +421,8 @@ def run(
         say("serve memory")
         report["bundled"]["serve"] = serve_memory(settings, asked[:50], port)
         report["scale"] = at_scale(assistant, work, sizes, asked, port, say)
-        report["scale"].append(extrapolate(report["scale"], extrapolate_to))
+        if len(set(sizes)) > 1:  # a line needs two sizes: one gives no slope
+            report["scale"].append(extrapolate(report["scale"], extrapolate_to))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     write(report, out)

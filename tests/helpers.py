@@ -1,13 +1,19 @@
-"""Helpers for tests that start real servers on 127.0.0.1."""
+"""Helpers for tests that start real servers on 127.0.0.1, or `treatyqa chat` in a terminal."""
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
+
+from app.assistant import Assistant
+from tests.test_cli import TREATYQA
 
 
 def free_port() -> int:
@@ -29,3 +35,36 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 90) ->
             if time.monotonic() > deadline:
                 pytest.fail(f"{url} did not answer within {seconds} s")
             time.sleep(0.3)
+
+
+class Terminal:
+    """`treatyqa chat` in a pseudo-terminal, as a person at a keyboard uses it."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.fd, child = pty.openpty()
+        env = {
+            **os.environ,
+            "TREATYQA_DATA_DIR": str(assistant.settings.data_dir),
+            "TREATYQA_CORPUS_DIR": str(assistant.settings.corpus_dir),
+            "NO_COLOR": "1",
+        }
+        self.process = subprocess.Popen(
+            [str(TREATYQA), "chat"], stdin=child, stdout=child, stderr=child, env=env, close_fds=True
+        )
+        os.close(child)
+
+    def read_until(self, marker: str, seconds: float = 120) -> str:
+        out, deadline = "", time.monotonic() + seconds
+        while marker not in out:
+            assert time.monotonic() < deadline, f"no {marker!r} in: {out!r}"
+            ready, _, _ = select.select([self.fd], [], [], 1)
+            if ready:
+                try:
+                    out += os.read(self.fd, 4096).decode(errors="replace")
+                except OSError:  # the child closed the terminal
+                    break
+        return out
+
+    def say(self, line: str) -> str:
+        os.write(self.fd, line.encode() + b"\n")
+        return self.read_until("\n> ")

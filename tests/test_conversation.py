@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
-import subprocess
-import time
 from typing import Any
 
 import pytest
@@ -17,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from app.assistant import Assistant
 from app.server import create_app
-from tests.test_cli import TREATYQA, run
+from tests.helpers import Terminal
+from tests.test_cli import run
 
 CEDAW = "Convention on the Elimination of All Forms of Discrimination against Women"
 CRC = "Convention on the Rights of the Child"
@@ -110,39 +107,6 @@ def test_ask_file_reads_an_optional_history_per_line(assistant: Assistant) -> No
     assert {c["party"] for c in first["citations"]} == {"Kuwait"}
     assert second["abstained"] and "history" in second["answer"]
     assert result.returncode == 1
-
-
-class Terminal:
-    """`treatyqa chat` in a pseudo-terminal, as a person at a keyboard uses it."""
-
-    def __init__(self, assistant: Assistant) -> None:
-        self.fd, child = pty.openpty()
-        env = {
-            **os.environ,
-            "TREATYQA_DATA_DIR": str(assistant.settings.data_dir),
-            "TREATYQA_CORPUS_DIR": str(assistant.settings.corpus_dir),
-            "NO_COLOR": "1",
-        }
-        self.process = subprocess.Popen(
-            [str(TREATYQA), "chat"], stdin=child, stdout=child, stderr=child, env=env, close_fds=True
-        )
-        os.close(child)
-
-    def read_until(self, marker: str, seconds: float = 120) -> str:
-        out, deadline = "", time.monotonic() + seconds
-        while marker not in out:
-            assert time.monotonic() < deadline, f"no {marker!r} in: {out!r}"
-            ready, _, _ = select.select([self.fd], [], [], 1)
-            if ready:
-                try:
-                    out += os.read(self.fd, 4096).decode(errors="replace")
-                except OSError:  # the child closed the terminal
-                    break
-        return out
-
-    def say(self, line: str) -> str:
-        os.write(self.fd, line.encode() + b"\n")
-        return self.read_until("\n> ")
 
 
 def test_the_terminal_chat_keeps_the_conversation_until_new_and_leaves_on_ctrl_d(

@@ -9,12 +9,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.assistant import Assistant
 from app.config import Settings
 from app.conversation import Turn
 from app.results import Answer
+from app.server import create_app
 from evals.runner import replayed
+from tests.helpers import Terminal
 
 FIXTURE = Path(__file__).parent / "fixtures" / "unseen"
 SONGBIRDS = "Convention on the Conservation of Migratory Songbirds"
@@ -377,3 +380,43 @@ def test_the_same_by_another_state_is_declined_when_no_other_state_has_one(unsee
     answer = unseen.ask("Did another state do the same?", history=turns)
     assert answer.abstained and not answer.citations
     assert "other than Chile concerning article 4" in answer.answer
+
+
+# The conversation of issue kinds: objections to what was quoted, in force between them, and
+# the same reservation by another state, as the API's clients and the terminal chat hold it.
+OBJECTIONS_CONVERSATION = [
+    (NORWAY_RESERVATION, {("Norway", "reservation")}),
+    ("Were there objections?", {("Sweden", "objection")}),
+    # Sweden's objection says it does not preclude entry into force; Norway's part is its reservation.
+    ("Is the convention in force between them?", {("Sweden", "objection"), ("Norway", "reservation")}),
+    ("Did any other state make a similar reservation?", {("Chile", "reservation"), ("Kenya", "declaration")}),
+]
+
+
+def test_a_conversation_over_the_api_follows_objections_and_the_same_by_another_state(
+    unseen: Assistant,
+) -> None:
+
+    client = TestClient(create_app(Assistant(unseen.settings)))
+    history: list[dict[str, object]] = []
+    for question, expected in OBJECTIONS_CONVERSATION:
+        data = client.post("/api/ask", json={"question": question, "history": history}).json()
+        assert {(c["party"], c["kind"]) for c in data["citations"]} == expected, (question, data["answer"])
+        history.append(data)  # the response is the next turn: question, resolved_question, citations
+    assert (
+        history[1]["resolved_question"] == f"Did any state object to Norway's Reservation to the {SONGBIRDS}?"
+    )
+    assert "between Sweden and Norway" in str(history[2]["resolved_question"])
+    assert str(history[3]["answer"]).startswith("Besides Norway")
+
+
+def test_the_terminal_chat_follows_objections_and_the_same_by_another_state(unseen: Assistant) -> None:
+    chat = Terminal(unseen)
+    try:
+        chat.read_until("> ")
+        said = [chat.say(question) for question, _ in OBJECTIONS_CONVERSATION]
+    finally:
+        chat.process.kill()
+    assert f"Read as: Did any state object to Norway's Reservation to the {SONGBIRDS}?" in said[1]
+    assert "Sweden" in said[1] and "between Sweden and Norway" in said[2]
+    assert "Besides Norway" in said[3] and "Chile" in said[3] and "Kenya" in said[3]
