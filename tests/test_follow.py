@@ -10,7 +10,7 @@ import pytest
 
 from app.conversation import CitedRecord, Turn, follow
 from app.names import load_names
-from app.understand import QuestionReader
+from app.understand import QuestionReader, Understanding
 from ingest.records import Kind
 from tests.test_names import PROTOCOL, SONGBIRDS, catalogue
 
@@ -187,3 +187,33 @@ def test_a_follow_up_is_read_once_and_its_standalone_question_never_read(reader:
     merged = follow(reader.read("Were there objections?"), history, reader)
     assert merged.question != "Were there objections?"
     assert reader._read.cache_info().misses == 2  # the earlier question and the follow-up, once each
+
+
+# (frame slots, what it asks): the one rule that decides intent, for questions and merged frames alike.
+SETTLED: list[tuple[dict[str, Any], str, bool]] = [
+    (
+        {"parties": ("Norway",), "treaties": (SONGBIRDS,), "status_facts": ("consent",), "asks_date": True},
+        "status",
+        False,
+    ),
+    ({"parties": ("Norway",), "status_facts": ("consent",), "topic_terms": ("hunt",)}, "content", False),
+    ({"parties": ("Norway",), "status_facts": ("consent",), "kinds": (Kind.RESERVATION,)}, "content", False),
+    ({"asks_list": True, "treaties": (SONGBIRDS,)}, "list", False),
+    ({"asks_list": True, "parties": ("Norway",), "treaties": (SONGBIRDS,)}, "content", False),
+    (
+        {"state_groups": ("EU member states",), "parties": ("Sweden",), "treaties": (SONGBIRDS,)},
+        "list",
+        False,
+    ),
+    ({"asks_others": True, "treaties": (SONGBIRDS,)}, "list", False),
+    ({"text_words": True, "treaties": (SONGBIRDS,)}, "content", True),
+    ({"text_words": True, "treaties": (SONGBIRDS,), "parties": ("Norway",)}, "content", False),
+]
+
+
+@pytest.mark.parametrize(("slots", "intent", "asks_text"), SETTLED)
+def test_what_a_frame_asks_follows_from_its_slots(
+    reader: QuestionReader, slots: dict[str, Any], intent: str, asks_text: bool
+) -> None:
+    settled = reader.settled(Understanding(question="", **slots))
+    assert (settled.intent, settled.asks_text) == (intent, asks_text)
