@@ -267,6 +267,7 @@ class Assistant:
         for event in events:
             if isinstance(event, Answer):
                 event.read_as = f"{u.question} | {u.read_as()}"
+                event.articles = list(u.concerned)
             yield event
 
     def _answers_to(

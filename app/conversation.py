@@ -75,6 +75,7 @@ class Turn(BaseModel):
     )
     answer: str | None = None
     citations: list[CitedRecord] = Field(default_factory=list)
+    articles: list[str] = Field(default_factory=list, description="The articles the answer was about")
 
     @property
     def asked(self) -> str:
@@ -88,6 +89,7 @@ class Turn(BaseModel):
             resolved_question=answer.resolved_question,
             answer=answer.answer,
             citations=[CitedRecord.model_validate(c.model_dump()) for c in answer.citations],
+            articles=answer.articles,
         )
 
 
@@ -180,10 +182,13 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
                 state_groups=u.state_groups,
             )
         )
-    if (u.treaties or u.absent_treaties) and (u.parties or u.absent_parties or u.intent == "list"):
-        return u  # names its own treaty and state (or asks across states): afresh
-    last = history[-1]
     previous = _in_context(turns)
+    own = (u.treaties or u.absent_treaties) and (u.parties or u.absent_parties or u.intent == "list")
+    if own and not ((previous.parties or previous.treaties) and _elliptical(u)):
+        # Names its own treaty and state (or asks across states): afresh. One that asks nothing
+        # but names ("what about Peru and the Copenhagen amendment?") asks the previous question.
+        return u
+    last = history[-1]
     if (ordinal := _ORDINAL.search(u.question)) and (record := _cited(ordinal, last)):
         return _pointing(u, ordinal.span(), record, reader)
     if _ANY_OBJECTIONS.match(u.question):
@@ -211,7 +216,12 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
             party_groups=tuple((s,) for s in states),
         )
         pinned = (objection.record_id,) if objection.record_id else ()
-        return replace(reader.settled(_completed(u, previous, reader)), pinned=pinned)
+        return replace(
+            reader.settled(
+                _completed(u, previous, reader, _article_asked(history, turns, previous.treaties))
+            ),
+            pinned=pinned,
+        )
     if not (previous.parties or previous.treaties):
         return u  # nothing to carry over
     if _elliptical(u):
@@ -221,7 +231,14 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
     # "Did another state ...": across states, leaving out the one whose record is alike, else
     # those of the conversation.
     others = ((quoted.party,) if quoted and quoted.party else previous.parties) if u.asks_others else ()
-    u = reader.settled(_completed(u, replace(previous, parties=()) if others else previous, reader))
+    u = reader.settled(
+        _completed(
+            u,
+            replace(previous, parties=()) if others else previous,
+            reader,
+            _article_asked(history, turns, previous.treaties),
+        )
+    )
     if quoted and quoted.quote:
         # Articles belong to their treaty: "something similar about the protocol" keeps none.
         articles = () if u.treaties != previous.treaties else extract_articles(quoted.quote)
@@ -259,6 +276,15 @@ def _bound(u: Understanding, span: Span, name: str, reader: QuestionReader, **sl
         mentions=u.mentions.spliced(span, name, slot),
         **slots,  # type: ignore[arg-type]
     )
+
+
+def _article_asked(history: Sequence[Turn], turns: Sequence[Understanding], treaties: tuple[str, ...]) -> str:
+    """ "That article": the one the conversation asked about last, named or found by its
+    subject ("about adoption" is article 21), while the treaty is the same."""
+    for turn, frame in zip(reversed(history), reversed(turns), strict=True):
+        if articles := frame.articles or tuple(turn.articles):
+            return articles[0] if not frame.treaties or frame.treaties == treaties else ""
+    return ""
 
 
 def _in_place(text: str, words: str, new: str) -> str:
@@ -481,7 +507,9 @@ def _kind_word(kinds: tuple[Kind, ...], plural_form: bool) -> str:
     return " and ".join(plural(k, 2 if plural_form else 1) for k in kinds)
 
 
-def _completed(u: Understanding, previous: Understanding, reader: QuestionReader) -> Understanding:
+def _completed(
+    u: Understanding, previous: Understanding, reader: QuestionReader, article: str = ""
+) -> Understanding:
     """A follow-up with its own predicate ("when did it ratify?", "did they object to
     it?"), with the state and treaty of the conversation where it names none: in place
     of its pronouns in the question shown, or added in brackets."""
@@ -520,12 +548,12 @@ def _completed(u: Understanding, previous: Understanding, reader: QuestionReader
             replaced = re.sub(r"\s*\?*\s*$", f" the {treaty}?", text, count=1)
         if replaced != text:
             text, treaty = replaced, None
-    if previous.articles and not u.articles and (reference := _ARTICLE_REFERENCE.search(text)):
+    if article and not u.articles and (reference := _ARTICLE_REFERENCE.search(text)):
         # "that article": the one asked about before.
-        article = f"article {previous.articles[0]}"
-        text = text[: reference.start()] + article + text[reference.end() :]
-        topic = _in_place(topic, reference.group(0), article)
-        slots["articles"] = previous.articles[:1]
+        named_article = f"article {article}"
+        text = text[: reference.start()] + named_article + text[reference.end() :]
+        topic = _in_place(topic, reference.group(0), named_article)
+        slots["articles"] = (article,)
     missing = [name for name in (party, treaty) if name]
     if u.intent == "list":
         missing = [treaty] if treaty else []

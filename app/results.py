@@ -122,6 +122,11 @@ class Answer(BaseModel):
         default_factory=list,
         description="Treaties the question could mean, to choose from (ask again naming one)",
     )
+    articles: list[str] = Field(
+        default_factory=list,
+        description="The articles the question was read as concerning, named or found by its subject "
+        "(what a follow-up's 'that article' means)",
+    )
     # IDs of the records retrieved for the question, best first: for evaluation, not part of the output.
     retrieved: list[str] = Field(default_factory=list, exclude=True)
     # How the question was read (Understanding.read_as): for the audit log.

@@ -186,6 +186,7 @@ def render(answer: Answer) -> str:
             {
                 "answer_id": answer.answer_id,
                 "resolved_question": answer.resolved_question,
+                "articles": answer.articles,
                 "citations": [
                     CitedRecord.model_validate(c.model_dump()).model_dump() for c in answer.citations
                 ],

@@ -25,6 +25,7 @@ RESULT_FIELDS = {
     "table",
     "choices",
     "resolved_question",
+    "articles",
 }
 CITATION_FIELDS = {
     "marker",

@@ -86,6 +86,14 @@ CASES: list[tuple[list[Turn], str, dict[str, Any]]] = [
         "and what did Kenya say about that article?",
         {"parties": ("Kenya",), "treaties": (SONGBIRDS,), "articles": ("4",)},
     ),
+    (  # "that same article": the one the conversation asked about by its subject, turns before
+        [
+            Turn(question=f"What did Chile reserve under the {SONGBIRDS} about forests?", articles=["9(2)"]),
+            turn("when did it ratify it?"),
+        ],
+        "and did Kenya say anything about that same article?",
+        {"parties": ("Kenya",), "treaties": (SONGBIRDS,), "articles": ("9(2)",)},
+    ),
     (  # objections to what was just quoted, by other states
         [turn(NORWAY_ASKED, NORWAY_RESERVATION)],
         "Were there objections?",
@@ -153,6 +161,11 @@ CASES: list[tuple[list[Turn], str, dict[str, Any]]] = [
         [turn(NORWAY_ASKED), turn("And Chile?")],
         "When did the first country ratify it?",
         {"parties": ("Norway",), "treaties": (SONGBIRDS,), "intent": "status"},
+    ),
+    (  # a new state and treaty, and nothing else: the previous question of them
+        [turn(f"When did Norway ratify the {SONGBIRDS}?")],
+        "what about Chile and the songbirds protocol?",
+        {"parties": ("Chile",), "treaties": (PROTOCOL,), "intent": "status"},
     ),
     (  # a question naming its own state and treaty starts afresh
         [turn(NORWAY_ASKED)],
