@@ -46,6 +46,7 @@ SUBJECT_DEPTH = 5  # provisions compared with a question's subject
 SUBJECT_MARGIN = 0.05  # how much less than the best one another provision may answer it
 MAX_SUBJECT_ARTICLES = 2
 MAX_PROVISIONS = 12  # paragraphs of treaty text shown beside one record
+REVISION_CHECK_SECONDS = 1.0  # how soon answers come from an ingest in another process
 
 
 def articles_text(citation: Citation, catalogue: Catalogue) -> str | None:
@@ -73,6 +74,7 @@ class Assistant:
         self._indexes: Indexes | None = None
         self._lock = threading.Lock()
         self._handing_over = False  # a reload is running in the background
+        self._checked_at = -REVISION_CHECK_SECONDS  # when the store's revision was last read
         # llama.cpp in process is not thread-safe; a server does its own queueing.
         local_model = self.settings.llm_provider == "llamacpp"
         self._model_lock: AbstractContextManager[Any] = threading.Lock() if local_model else nullcontext()
@@ -105,12 +107,16 @@ class Assistant:
         ingest here or in another process), the new indexes are loaded in the background
         while questions are answered from the old ones: no question waits for a reload,
         and none sees half of one. An ingest builds them before it ends, so loading them
-        takes seconds."""
-        revision = self.store.revision()
+        takes seconds. The store is asked for its revision at most once a second: asking
+        costs about a millisecond, a tenth of an answer."""
+        now = time.monotonic()
+        revision = None
+        if now - self._checked_at >= REVISION_CHECK_SECONDS:
+            self._checked_at, revision = now, self.store.revision()
         with self._lock:
             if self._indexes is None:
                 self._indexes = Indexes.load_or_build(self.store, self.index_dir, self.names)
-            elif self._indexes.revision != revision and not self._handing_over:
+            elif revision not in (None, self._indexes.revision) and not self._handing_over:
                 self._handing_over = True
                 threading.Thread(target=self._hand_over, name="treatyqa-reload", daemon=True).start()
             return self._indexes

@@ -92,6 +92,7 @@ class _Named:
     objected_to: tuple[str, ...]
     without_records: tuple[str, ...]  # named with others, but holding no record for the treaties
     spans: tuple[Span, ...]  # where the parties kept and the absent names are: not part of what is asked
+    found: tuple[tuple[Span, str, tuple[str, ...]], ...]  # every party's name as written, and its parties
 
 
 @dataclass(frozen=True)
@@ -381,7 +382,7 @@ class QuestionReader:
         return self.settled(self._frame(question))
 
     def _frame(self, question: str) -> Understanding:
-        mentions = self.treaties.find(question)
+        mentions = named_treaties = self.treaties.find(question)
         # A treaty named again by a word of its subject ("the Convention against Torture define
         # torture") leaves that word to what is asked.
         repeated = [
@@ -461,7 +462,14 @@ class QuestionReader:
             asks_others=bool(OTHER_STATES.search(question)),
             asks_list=bool(_LIST.search(question)),
             text_words=bool(TEXT_ASKED.search(question)),
-            mentions=self.mentions(question),
+            mentions=Mentions(
+                parties=[(span, mention) for span, mention, _ in named.found],
+                # A treaty's "the" goes with it: "the VCDR" is replaced by "the Convention against Torture".
+                treaties=[_with_article(question, m.span) for m in named_treaties],
+                articles=article_spans(question),
+                kinds=[(m.span(), m.group(0)) for m in KIND_NOUN.finditer(question)],
+                held={mention: targets for _, mention, targets in named.found},
+            ),
         )
 
     def settled(self, u: Understanding) -> Understanding:
@@ -525,17 +533,6 @@ class QuestionReader:
         previous answer quoted) as its topic, and about `articles` if it names none."""
         return replace(u, topic=text, topic_terms=_terms(text), articles=u.articles or articles, like=text)
 
-    def mentions(self, text: str) -> Mentions:
-        """Where the text names states, treaties, articles and kinds of record, as written."""
-        named = self.treaties.find(text)
-        # A treaty's "the" goes with it: "the VCDR" is replaced by "the Convention against Torture".
-        treaties = [_with_article(text, m.span) for m in named]
-        found = self.parties.find(text, [m.span for m in named])
-        parties = [(span, mention) for span, mention, _ in found]
-        kinds = [(m.span(), m.group(0)) for m in KIND_NOUN.finditer(text)]
-        held_by = {mention: held(targets) for _, mention, targets in found}
-        return Mentions(parties, treaties, article_spans(text), kinds, held_by)
-
     def _parties(self, question: str, taken: Sequence[Span], treaties: tuple[str, ...]) -> _Named:
         """Parties named (grouped by name), and states named that the corpus has no record
         of. Of several parties named, those without records for the treaties named are
@@ -549,7 +546,8 @@ class QuestionReader:
         absent_spans: list[Span] = []
         objected_to: list[str] = []
         treaty_starts = {start for start, _ in taken}
-        for span, _, targets in self.parties.find(question, taken):
+        found = self.parties.find(question, taken)
+        for span, _, targets in found:
             owner = re.match(r"['’]s\s+", question[span[1] :])
             if owner and span[1] + owner.end() in treaty_starts:
                 continue  # "the Council of Europe's Budapest Convention": whose treaty it is
@@ -581,6 +579,7 @@ class QuestionReader:
             objected_to=tuple(dict.fromkeys(objected_to)),
             without_records=tuple(dict.fromkeys(p for group in without for p in group)),
             spans=(*absent_spans, *(span for span, _ in kept)),
+            found=tuple((span, mention, held(targets)) for span, mention, targets in found),
         )
 
 
