@@ -191,6 +191,8 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
     last = history[-1]
     if (ordinal := _ORDINAL.search(u.question)) and (record := _cited(ordinal, last)):
         return _pointing(u, ordinal.span(), record, reader)
+    if (one := _THE_ONE.search(u.question)) and (record := _cited_of_state(u, one.span(), last)):
+        return _pointing(u, one.span(), record, reader)
     if _ANY_OBJECTIONS.match(u.question):
         asked = "Did any state object to that?"  # read as the next rule reads it
         u = replace(u, question=asked, topic=asked, mentions=Mentions([], [], [], []))
@@ -370,6 +372,15 @@ def _cited(ordinal: re.Match[str], last: Turn) -> CitedRecord | None:
     return cited[index] if 0 <= index < len(cited) else None
 
 
+def _cited_of_state(u: Understanding, span: Span, last: Turn) -> CitedRecord | None:
+    """ "the Swedish one": the record the previous answer cited of the state those words name."""
+    start, end = span
+    named = {
+        p for (s, e), m in u.mentions.parties if start <= s and e <= end for p in u.mentions.held.get(m, ())
+    }
+    return next((c for c in last.citations if c.party in named), None)
+
+
 def _of_kind(last: Turn, noun: str) -> CitedRecord | None:
     """ "that objection": the first record of that kind the previous answer cited; "that
     reservation" is any of the state's own statements (which of them is a "reservation"
@@ -400,7 +411,9 @@ def _pointing(
     if not _CUES.sub(" ", rest).split():
         u, reference = replace(u, question="What does it say?", topic="What does it say?"), (10, 12)
     # The record's label stays in what is asked: "Reservation 2" is no name.
-    topic = _in_place(u.topic, u.question[reference[0] : reference[1]], label)
+    words = u.question[reference[0] : reference[1]]
+    # (A reference holding a name, "the Swedish one", is not in the topic as written.)
+    topic = _in_place(u.topic, words, label) if words in u.topic else f"{u.topic} {label}"
     framed = _bound(u, reference, name, reader, pinned=(record.record_id,) if record.record_id else ())
     party = (record.party,) if record.party else ()
     objected = OBJECTED_TO.search(framed.question[: reference[0]])

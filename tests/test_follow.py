@@ -121,6 +121,16 @@ CASES: list[tuple[list[Turn], str, dict[str, Any]]] = [
             "pinned": ("chile-r2",),
         },
     ),
+    (  # "the Swedish one": the record of that state the previous answer cited
+        [turn(f"Which states made statements on the {SONGBIRDS}?", NORWAY_RESERVATION, SWEDEN_OBJECTION)],
+        "What does the Swedish one say?",
+        {
+            "question": f"What does Sweden's Objection to the {SONGBIRDS} say?",
+            "parties": ("Sweden",),
+            "pinned": ("sweden-o",),
+            "kinds": (Kind.OBJECTION,),
+        },
+    ),
     (  # "between them" after an objection: the objector and the state objected to
         [
             turn(NORWAY_ASKED, NORWAY_RESERVATION),
