@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.assistant import Assistant
+from app.assistant import REVISION_CHECK_SECONDS, Assistant
 from app.config import Settings
 from app.server import create_app
 from ingest.errors import StoreError
@@ -120,6 +120,7 @@ def test_a_server_that_goes_away_gives_503s_then_answers_and_ingest_resume(tmp_p
         client = TestClient(create_app(assistant))
         assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200
         _stop(server)
+        time.sleep(REVISION_CHECK_SECONDS)  # until then, answers come from the indexes in memory
         down = client.post("/api/ask", json={"question": QUESTION})
         assert down.status_code == 503 and "store" in down.json()["detail"]
         server = _start_chroma(path, port)
