@@ -33,6 +33,7 @@ from app.understand import (
     Mentions,
     QuestionReader,
     Understanding,
+    terms,
 )
 from ingest.records import Kind
 from ingest.text import extract_articles
@@ -168,7 +169,8 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
     if not history:
         return u
     turns = [reader.read(turn.asked) for turn in history]  # each text is read once: the reader keeps it
-    u = reader.settled(_bordering(_nth_state(_one_named(u, turns, reader), turns, reader), turns, reader))
+    previous = _in_context(turns)
+    u = reader.settled(_bordering(_nth_state(_one_named(u, turns, reader), turns), previous, reader))
     if u.state_groups and _OF_THOSE.search(u.question) and not (u.treaties or u.absent_treaties):
         # The previous question again, of the group's states only (the group as answers name it).
         before = turns[-1]
@@ -182,13 +184,13 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
                 state_groups=u.state_groups,
             )
         )
-    previous = _in_context(turns)
     own = (u.treaties or u.absent_treaties) and (u.parties or u.absent_parties or u.intent == "list")
     if own and not ((previous.parties or previous.treaties) and _elliptical(u)):
         # Names its own treaty and state (or asks across states): afresh. One that asks nothing
         # but names ("what about Peru and the Copenhagen amendment?") asks the previous question.
         return u
     last = history[-1]
+    article = _article_asked(history, turns, previous.treaties)
     if (ordinal := _ORDINAL.search(u.question)) and (record := _cited(ordinal, last)):
         return _pointing(u, ordinal.span(), record, reader)
     if (one := _THE_ONE.search(u.question)) and (record := _cited_of_state(u, one.span(), last)):
@@ -203,7 +205,10 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
         if that["it"] and previous.parties:
             # Nothing was quoted: objections to what the state of the conversation said.
             party = previous.parties[0]
-            u = _bound(u, reference, f"{possessive(party)} statements", reader, objected_to=(party,))
+            # Whose statements are objected to stays in what is asked, as the reader leaves it.
+            u = _bound(
+                u, reference, f"{possessive(party)} statements", f"{party} statements", objected_to=(party,)
+            )
     if (between := _BETWEEN_THEM.search(u.question)) and (objection := _of_kind(last, "objection")):
         # Answered from the objection's own words ("shall not preclude the entry into force ...").
         states = tuple(
@@ -213,34 +218,21 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
             u,
             between.span("them"),
             and_list(states),
-            reader,
             parties=states,
             party_groups=tuple((s,) for s in states),
         )
         pinned = (objection.record_id,) if objection.record_id else ()
-        return replace(
-            reader.settled(
-                _completed(u, previous, reader, _article_asked(history, turns, previous.treaties))
-            ),
-            pinned=pinned,
-        )
+        return replace(reader.settled(_completed(u, previous, article)), pinned=pinned)
     if not (previous.parties or previous.treaties):
         return u  # nothing to carry over
     if _elliptical(u):
-        return reader.settled(_substituted(previous, u, reader))
+        return reader.settled(_substituted(previous, u))
     # "Did Malta say the same?", "something similar about the protocol": like what was quoted.
     quoted = _alike(u, history) if _SIMILAR.search(u.question) else None
     # "Did another state ...": across states, leaving out the one whose record is alike, else
     # those of the conversation.
     others = ((quoted.party,) if quoted and quoted.party else previous.parties) if u.asks_others else ()
-    u = reader.settled(
-        _completed(
-            u,
-            replace(previous, parties=()) if others else previous,
-            reader,
-            _article_asked(history, turns, previous.treaties),
-        )
-    )
+    u = reader.settled(_completed(u, replace(previous, parties=()) if others else previous, article))
     if quoted and quoted.quote:
         # Articles belong to their treaty: "something similar about the protocol" keeps none.
         articles = () if u.treaties != previous.treaties else extract_articles(quoted.quote)
@@ -253,18 +245,16 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
     return u
 
 
-def _bound(u: Understanding, span: Span, name: str, reader: QuestionReader, **slots: object) -> Understanding:
+def _bound(u: Understanding, span: Span, name: str, kept: str = "", **slots: object) -> Understanding:
     """The frame with the reference at `span` bound to `name` (in the question as shown),
-    and the slots it fills: the reference's words are no longer part of what is asked."""
+    and the slots it fills. Of what is asked, the reference's words become `kept` (a
+    reference holding a name, "the Swedish one", is not there as written: `kept` is added)."""
     start, end = span
-    # A state whose statement is objected to stays in what is asked, as the reader leaves it.
-    kept = re.sub(r"['’]s\b", "", name) if "objected_to" in slots else ""
-    topic = _in_place(u.topic, u.question[start:end], kept)
+    words = u.question[start:end]
+    topic = _in_place(u.topic, words, kept) if words in u.topic else " ".join(f"{u.topic} {kept}".split())
     slot = "parties" if "parties" in slots else "treaties" if "treaties" in slots else None
     # Names read inside the reference are replaced with it ("the Council of Europe one").
-    gone = {
-        p for (s, e), m in u.mentions.parties if start <= s and e <= end for p in u.mentions.held.get(m, ())
-    }
+    gone = u.mentions.parties_within(span)
     if gone and "parties" not in slots:
         slots |= {
             "parties": tuple(p for p in u.parties if p not in gone),
@@ -274,7 +264,7 @@ def _bound(u: Understanding, span: Span, name: str, reader: QuestionReader, **sl
         u,
         question=u.question[: span[0]] + name + u.question[span[1] :],
         topic=topic,
-        topic_terms=reader.terms(topic),
+        topic_terms=terms(topic),
         mentions=u.mentions.spliced(span, name, slot),
         **slots,  # type: ignore[arg-type]
     )
@@ -294,7 +284,7 @@ def _in_place(text: str, words: str, new: str) -> str:
     return " ".join(re.sub(rf"(?<!\w){re.escape(words)}(?!\w)", new, text, count=1).split())
 
 
-def _nth_state(u: Understanding, turns: Sequence[Understanding], reader: QuestionReader) -> Understanding:
+def _nth_state(u: Understanding, turns: Sequence[Understanding]) -> Understanding:
     """ "Going back to the first country": the state of the conversation named first."""
     if not (nth := _NTH_STATE.search(u.question)):
         return u
@@ -303,14 +293,12 @@ def _nth_state(u: Understanding, turns: Sequence[Understanding], reader: Questio
     if index >= len(named):
         return u
     party = named[index]
-    return _bound(
-        u, nth.span(), party, reader, parties=(party, *u.parties), party_groups=((party,), *u.party_groups)
-    )
+    return _bound(u, nth.span(), party, parties=(party, *u.parties), party_groups=((party,), *u.party_groups))
 
 
-def _bordering(u: Understanding, turns: Sequence[Understanding], reader: QuestionReader) -> Understanding:
+def _bordering(u: Understanding, previous: Understanding, reader: QuestionReader) -> Understanding:
     """ "Did any bordering country do the same?": the countries bordering the conversation's state."""
-    if not (bordering := _BORDERING.search(u.question)) or not (parties := _in_context(turns).parties):
+    if not (bordering := _BORDERING.search(u.question)) or not (parties := previous.parties):
         return u
     label = f"neighbours of {parties[0]}"
     members = reader.bordering(parties[:1])
@@ -318,7 +306,6 @@ def _bordering(u: Understanding, turns: Sequence[Understanding], reader: Questio
         u,
         bordering.span(),
         f"{bordering['noun']} bordering {parties[0]}",
-        reader,
         parties=(*u.parties, *members),
         party_groups=(*u.party_groups, members) if members else u.party_groups,
         absent_parties=u.absent_parties if members else (*u.absent_parties, label),
@@ -334,9 +321,7 @@ def _one_named(u: Understanding, turns: Sequence[Understanding], reader: Questio
     fits = reader.treaties.among(one.group(1), earlier)
     if len(fits) != 1:
         return u
-    return _bound(
-        u, one.span(), f"the {fits[0]}", reader, treaties=(fits[0],), absent_treaties=(), treaty_choices=()
-    )
+    return _bound(u, one.span(), f"the {fits[0]}", treaties=(fits[0],), absent_treaties=(), treaty_choices=())
 
 
 def _in_context(turns: Sequence[Understanding]) -> Understanding:
@@ -374,10 +359,7 @@ def _cited(ordinal: re.Match[str], last: Turn) -> CitedRecord | None:
 
 def _cited_of_state(u: Understanding, span: Span, last: Turn) -> CitedRecord | None:
     """ "the Swedish one": the record the previous answer cited of the state those words name."""
-    start, end = span
-    named = {
-        p for (s, e), m in u.mentions.parties if start <= s and e <= end for p in u.mentions.held.get(m, ())
-    }
+    named = u.mentions.parties_within(span)
     return next((c for c in last.citations if c.party in named), None)
 
 
@@ -405,21 +387,18 @@ def _pointing(
     """The frame about the record the question points at, named in place of the reference:
     its state (whose statement is objected to, after "object to"), its treaty, its kind."""
     label = (record.kind or "record").capitalize() + (f" {record.number}" if record.number else "")
-    name = record_name(record.party, label, record.treaty)
     start, end = reference
     rest = (u.question[:start] + u.question[end:]).strip(" ?.")
     if not _CUES.sub(" ", rest).split():
         u, reference = replace(u, question="What does it say?", topic="What does it say?"), (10, 12)
-    # The record's label stays in what is asked: "Reservation 2" is no name.
-    words = u.question[reference[0] : reference[1]]
-    # (A reference holding a name, "the Swedish one", is not in the topic as written.)
-    topic = _in_place(u.topic, words, label) if words in u.topic else f"{u.topic} {label}"
-    framed = _bound(u, reference, name, reader, pinned=(record.record_id,) if record.record_id else ())
     party = (record.party,) if record.party else ()
-    objected = OBJECTED_TO.search(framed.question[: reference[0]])
-    if objected and record.party:
-        topic = _in_place(u.topic, u.question[reference[0] : reference[1]], f"{record.party} {label}")
-    kinds = kinds_named(topic)
+    objected = OBJECTED_TO.search(u.question[: reference[0]])
+    # The record's label stays in what is asked ("Reservation 2" is no name), and so does
+    # the state objected to, as the reader leaves it.
+    kept = f"{record.party} {label}" if objected and record.party else label
+    pinned = (record.record_id,) if record.record_id else ()
+    framed = _bound(u, reference, record_name(record.party, label, record.treaty), kept, pinned=pinned)
+    kinds = kinds_named(framed.topic)
     role = (
         {"objected_to": party, "parties": (), "party_groups": ()}
         if objected
@@ -428,20 +407,18 @@ def _pointing(
     return reader.settled(
         replace(
             framed,
-            topic=topic,
-            topic_terms=reader.terms(topic),
             treaties=(record.treaty,) if record.treaty else (),
             absent_treaties=(),
             treaty_choices=(),
             absent_parties=(),
             kinds=kinds,
-            kind_asked=bool(kinds and KIND_ASKED.search(topic)),
+            kind_asked=bool(kinds and KIND_ASKED.search(framed.topic)),
             **role,
         )
     )
 
 
-def _substituted(previous: Understanding, u: Understanding, reader: QuestionReader) -> Understanding:
+def _substituted(previous: Understanding, u: Understanding) -> Understanding:
     """The previous frame with what the follow-up names in place of what it named: a
     state for a state, a treaty for a treaty, an article, a kind of record. The question
     shown is the previous one with the follow-up's names put in their places."""
@@ -512,7 +489,7 @@ def _substituted(previous: Understanding, u: Understanding, reader: QuestionRead
     text = " ".join(re.sub(r"\(\s*(?:[;,]\s*)*\)|\s+(?=[?,;)])", "", text).split())
     if appended:
         text = f"{text.rstrip(' ?')} ({'; '.join(appended)})?"
-    slots |= {"topic": topic, "topic_terms": reader.terms(topic)}
+    slots |= {"topic": topic, "topic_terms": terms(topic)}
     return replace(previous, question=text, pinned=(), **slots)  # type: ignore[arg-type]
 
 
@@ -520,9 +497,7 @@ def _kind_word(kinds: tuple[Kind, ...], plural_form: bool) -> str:
     return " and ".join(plural(k, 2 if plural_form else 1) for k in kinds)
 
 
-def _completed(
-    u: Understanding, previous: Understanding, reader: QuestionReader, article: str = ""
-) -> Understanding:
+def _completed(u: Understanding, previous: Understanding, article: str = "") -> Understanding:
     """A follow-up with its own predicate ("when did it ratify?", "did they object to
     it?"), with the state and treaty of the conversation where it names none: in place
     of its pronouns in the question shown, or added in brackets."""
@@ -572,5 +547,5 @@ def _completed(
         missing = [treaty] if treaty else []
     if missing:
         text = f"{text.rstrip(' ?')} ({'; '.join(missing)})?"
-    slots |= {"topic": topic, "topic_terms": reader.terms(topic)} if topic != u.topic else {}
+    slots |= {"topic": topic, "topic_terms": terms(topic)} if topic != u.topic else {}
     return replace(u, question=" ".join(text.split()), **slots)  # type: ignore[arg-type]

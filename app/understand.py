@@ -319,8 +319,14 @@ class Mentions:
             held=self.held,
         )
 
+    def parties_within(self, span: Span) -> set[str]:
+        """The parties named inside `span` ("Swedish" in "the Swedish one")."""
+        start, end = span
+        return {p for (s, e), m in self.parties if start <= s and e <= end for p in self.held.get(m, ())}
+
     @property
     def spans(self) -> list[Span]:
+        """Where any name is."""
         return [
             span for group in (self.parties, self.treaties, self.articles, self.kinds) for span, _ in group
         ]
@@ -372,13 +378,10 @@ class QuestionReader:
         }
         self.abbreviations = frozenset(names.word_forms)
 
-    def read(self, question: str) -> Understanding:
-        """The question's frame. A conversation reads its earlier questions again with each
-        follow-up: each text is read once."""
-        return self._read(question)
-
     @lru_cache(maxsize=1024)  # noqa: B019 (one reader per catalogue, kept as long as it is)
-    def _read(self, question: str) -> Understanding:
+    def read(self, question: str) -> Understanding:
+        """The question's frame. A conversation gives its earlier questions again with each
+        follow-up: each text is read once, and kept."""
         return self.settled(self._frame(question))
 
     def _frame(self, question: str) -> Understanding:
@@ -424,7 +427,7 @@ class QuestionReader:
         # Kinds and acts are read from what is asked, not from names ("objects launched into outer
         # space", "Optional Protocol ... on a communications procedure").
         topic = _without(question, taken)
-        terms = _terms(topic)
+        stems = terms(topic)
         kinds = kinds_named(topic)
         # An article asks about content, whatever verb asks it; one in a treaty's name
         # ("Amendments to articles 24 and 25 of ...", "... under Article 36, paragraph 2") is the treaty's.
@@ -453,7 +456,7 @@ class QuestionReader:
             status_facts=facts,
             unknown_names=_unknown_names(question, taken),
             topic=topic,
-            topic_terms=terms,
+            topic_terms=stems,
             places=tuple(dict.fromkeys(place for _, place, _ in territories)),
             asks_date=bool(_ASKS_DATE.search(topic)),
             objected_to=objected_to,
@@ -497,10 +500,6 @@ class QuestionReader:
         )
         return replace(u, intent=intent, asks_text=asks_text)
 
-    def terms(self, topic: str) -> tuple[str, ...]:
-        """The word stems of a topic beyond asking for records."""
-        return _terms(topic)
-
     def _groups(self, question: str, taken: Sequence[Span]) -> list[tuple[Span, str, tuple[str, ...]]]:
         """(span, label, member parties) of the groups of states the question names, in
         order: by the group's name ("EU states", "in Africa") or as a state's neighbours
@@ -531,7 +530,7 @@ class QuestionReader:
     def about(self, u: Understanding, text: str, articles: tuple[str, ...] = ()) -> Understanding:
         """The question asking about `text` ("the same", "something similar": what the
         previous answer quoted) as its topic, and about `articles` if it names none."""
-        return replace(u, topic=text, topic_terms=_terms(text), articles=u.articles or articles, like=text)
+        return replace(u, topic=text, topic_terms=terms(text), articles=u.articles or articles, like=text)
 
     def _parties(self, question: str, taken: Sequence[Span], treaties: tuple[str, ...]) -> _Named:
         """Parties named (grouped by name), and states named that the corpus has no record
@@ -641,7 +640,8 @@ _ASKING = re.compile(
 _FILLERS = frozenset("the a an to of in on for by with at from".split())
 
 
-def _terms(topic: str) -> tuple[str, ...]:
+def terms(topic: str) -> tuple[str, ...]:
+    """The word stems of a topic beyond asking for records."""
     from app.lexical import tokenize
 
     return tuple(tokenize([_ASKING.sub(" ", topic)])[0])

@@ -206,10 +206,10 @@ def test_which_of_those_keeps_the_group_members_only(reader: QuestionReader) -> 
 
 def test_a_follow_up_is_read_once_and_its_standalone_question_never_read(reader: QuestionReader) -> None:
     history = [turn(NORWAY_ASKED, NORWAY_RESERVATION)]
-    reader._read.cache_clear()
+    reader.read.cache_clear()
     merged = follow(reader.read("Were there objections?"), history, reader)
     assert merged.question != "Were there objections?"
-    assert reader._read.cache_info().misses == 2  # the earlier question and the follow-up, once each
+    assert reader.read.cache_info().misses == 2  # the earlier question and the follow-up, once each
 
 
 # (frame slots, what it asks): the one rule that decides intent, for questions and merged frames alike.
