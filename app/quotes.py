@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from app.catalogue import article_matches
-from app.lexical import tokenize
+from app.lexical import terms, tokenize
 from ingest.embedding import Embedder, Segments, segment_spans
 from ingest.records import Record
 from ingest.text import QUOTES, extract_articles
@@ -81,22 +82,21 @@ class QuoteScorer:
         stored = self.segments(record)
         if stored is None or not stored.vectors.any():  # written since the indexes were loaded
             spans = segment_spans(record)
-            texts = [record.text[s:e] for s, e in spans]
-            segment_vectors = self.encode(texts)
+            segment_vectors = self.encode([record.text[s:e] for s, e in spans])
         else:
             spans, segment_vectors = stored.spans, stored.vectors
-            texts = [record.text[s:e] for s, e in spans]
+        reading = _read(record.text, tuple(spans))
+        texts, regions = reading.texts, reading.regions
         vectors = np.concatenate([self.encode([asked.question, topic]), segment_vectors])
         # Shared words of the topic: the names of the party and treaty are in every sentence.
-        asked_stems, *sentence_stems = (set(tokens) for tokens in tokenize([topic, *texts]))
-        overlap = np.array([_share(asked_stems, stems) for stems in sentence_stems])
-        regions = _article_regions(texts)
+        asked_stems = set(terms(topic))
+        overlap = np.array([_share(asked_stems, stems) for stems in reading.terms])
         on_article = np.array([_article_fit(asked.articles, arts) for arts in regions])
         scores = vectors[2:] @ vectors[0] + 0.5 * overlap + 0.3 * on_article
         best = int(np.argmax(scores))
         first, last = _with_articles(*_segment(texts, regions, best), texts, regions, asked.articles)
-        content = [i for i, t in enumerate(texts) if not _is_heading(t)] or list(range(len(texts)))
-        in_record = _share(asked_stems, set().union(*sentence_stems))
+        content = list(reading.content)
+        in_record = _share(asked_stems, reading.all_terms)
         relevance = float(np.max(vectors[2:][content] @ vectors[1])) + 0.5 * in_record
         start, end = spans[first][0], spans[last][1]
         # Quote marks left over from a neighbouring item ("” “The Grand Duchy ...") are not quoted.
@@ -106,6 +106,28 @@ class QuoteScorer:
 
     def best_quote(self, question: str, record: Record) -> str:
         return self.quote(Asked(question), record).text
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What quoting needs of a record's segments besides their vectors."""
+
+    texts: list[str]
+    terms: list[frozenset[str]]
+    all_terms: frozenset[str]
+    regions: list[tuple[str, ...]]  # the articles each segment is about
+    content: tuple[int, ...]  # the segments that are not headings
+
+
+@lru_cache(maxsize=8192)
+def _read(text: str, spans: tuple[tuple[int, int], ...]) -> _Reading:
+    """Kept per record: the records that answer recur from question to question, and
+    reading them again (tokenizing each segment, finding the articles) was about a
+    third of a quote's time."""
+    texts = [text[s:e] for s, e in spans]
+    found = [frozenset(t) for t in tokenize(texts)]
+    content = tuple(i for i, t in enumerate(texts) if not _is_heading(t)) or tuple(range(len(texts)))
+    return _Reading(texts, found, frozenset().union(*found), _article_regions(texts), content)
 
 
 def _article_fit(asked: tuple[str, ...], concerned: tuple[str, ...]) -> float:
@@ -210,6 +232,6 @@ def _is_heading(sentence: str) -> bool:
     return len(sentence.split()) <= 6
 
 
-def _share(asked: set[str], found: set[str]) -> float:
+def _share(asked: set[str], found: frozenset[str] | set[str]) -> float:
     """Share of the topic's word stems (stop words aside) found among `found`."""
     return len(asked & found) / len(asked) if asked else 0.0

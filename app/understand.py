@@ -642,9 +642,9 @@ _FILLERS = frozenset("the a an to of in on for by with at from".split())
 
 def terms(topic: str) -> tuple[str, ...]:
     """The word stems of a topic beyond asking for records."""
-    from app.lexical import tokenize
+    from app.lexical import terms as stems
 
-    return tuple(tokenize([_ASKING.sub(" ", topic)])[0])
+    return stems(_ASKING.sub(" ", topic))
 
 
 _ACTOR_BEFORE = re.compile(r"\b(?:did|does|do|has|have|had|is|was|will)\s+$", re.I)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.lexical import LexicalIndex
+from app.lexical import LexicalIndex, terms, tokenize
 from ingest.records import Kind, Record
 
 
@@ -30,3 +30,11 @@ def test_only_records_sharing_words_are_found_best_first_and_within_the_mask() -
     assert [i for i, _ in index.search("Testland nationality article 9", k=10, mask=mask)] == [2]
     assert len(index.search("weather note", k=5)) == 5  # k bounds what is returned
     assert index.search("zebra", k=5) == []  # no word of the index
+
+
+def test_a_texts_terms_are_those_the_index_reads_and_are_tokenized_once() -> None:
+    terms.cache_clear()
+    text = "Reservations to the Psychotropics treaties"
+    assert terms(text) == ("reserv", "psychotrop", "treati") == tuple(tokenize([text])[0])
+    terms(text)
+    assert (terms.cache_info().hits, terms.cache_info().misses) == (1, 1)
