@@ -42,6 +42,12 @@ def test_onnx_gives_the_vectors_of_the_model_and_int8_stays_close(exports: Path)
     assert cosines(BUNDLED_MODEL, exports, "torch", "onnx-int8").min() > 0.97
 
 
+def test_a_calls_texts_run_side_by_side_and_come_back_in_their_order(exports: Path) -> None:
+    model = encoders.load(BUNDLED_MODEL, "onnx", exports)
+    alone = np.concatenate([model.encode([text]) for text in TEXTS])
+    assert np.allclose(model.encode(TEXTS), alone, atol=1e-4)
+
+
 def test_the_export_is_made_once_and_again_only_when_the_model_files_change(
     exports: Path, tmp_path: Path
 ) -> None:
