@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from app.catalogue import Catalogue, Scope, article_matches, article_matches_any
+from app.catalogue import Catalogue, Scope, article_matches, article_matches_any, objects_to
 from app.coverage import and_list, record_name, records_held
 from app.indexes import Retrieval
 from app.quotes import Asked, Quote, QuoteScorer
@@ -225,7 +225,7 @@ class ExtractiveAnswerer:
 
     def _listed(self, u: Understanding, kinds: tuple[Kind, ...], treaties: tuple[str, ...]) -> list[Record]:
         """The records of `treaties` a list answer is made of, those of the asked kinds first."""
-        scope = Scope(u.parties, treaties, kinds, u.concerned)
+        scope = Scope(u.parties, treaties, kinds, u.concerned, objecting_to=u.objected_to)
         records = self.catalogue.select(scope)
         if kinds == (Kind.STATUS,):
             records = [
@@ -238,7 +238,7 @@ class ExtractiveAnswerer:
         elif u.topic_terms and not u.like:
             # A subject no article's text speaks of: the records that do.
             records = [r for r in records if _speaks_of(r, u.topic_terms)]
-        return [r for r in records if _objects_to(r, u.objected_to) and r.party not in u.other_than]
+        return [r for r in records if r.party not in u.other_than]
 
     def list_states(self, u: Understanding) -> Answer:
         """Which states made reservations to article 9 of CEDAW / have ratified the CAT.
@@ -340,7 +340,13 @@ class ExtractiveAnswerer:
     def _content(
         self, draft: Draft, u: Understanding, scope: Scope, found: list[Record], prefix: str
     ) -> bool:
-        content = Scope(scope.parties, scope.treaties, articles=u.articles, exclude=NOT_STATEMENTS)
+        content = Scope(
+            scope.parties,
+            scope.treaties,
+            articles=u.articles,
+            exclude=NOT_STATEMENTS,
+            objecting_to=u.objected_to,
+        )
         # Records the conversation points at ("the second one") come first.
         pinned = [
             self.catalogue.records[self.catalogue.position[i]]
@@ -348,7 +354,6 @@ class ExtractiveAnswerer:
             if i in self.catalogue.position
         ]
         found = self.catalogue.within(content, [*pinned, *(r for r in found if r.id not in u.pinned)])
-        found = [r for r in found if _objects_to(r, u.objected_to)]
         if u.places:
             # A territory's question is answered only by records that speak of it.
             found = [r for r in found if any(p.casefold() in r.text.casefold() for p in u.places)]
@@ -515,11 +520,13 @@ def required_relevance(
     u: Understanding, scope: Scope, record: Record, quote: Quote, min_score: float, sole: bool = False
 ) -> float:
     """The relevance a record needs to answer: less when what it is is evidence too — a
-    record of the party and treaty the question names, more so when it concerns the
+    record of the party and treaty the question names (or an objection of the treaty to
+    the party's statements, when those are asked about), more so when it concerns the
     article asked about, when it is the record the conversation points at, when it is
     the party's `sole` statement on the treaty, or when nothing more than their records
     is asked for."""
-    if not (scope.parties and scope.treaties and scope.owns(record)):
+    named = bool(scope.parties) or (bool(scope.objecting_to) and objects_to(record, scope.objecting_to))
+    if not (named and scope.treaties and scope.owns(record)):
         return min_score
     if record.kind is Kind.PASSAGE:
         # News about the party and treaty counts as theirs only where it speaks of the
@@ -633,15 +640,6 @@ def _articles(articles: tuple[str, ...]) -> str:
 def _speaks_of(record: Record, terms: tuple[str, ...]) -> bool:
     """Every term (a word stem) begins a word of the record's text."""
     return all(re.search(rf"\b{re.escape(t)}", record.text, re.I) for t in terms)
-
-
-def _objects_to(record: Record, states: tuple[str, ...]) -> bool:
-    """The record objects to a statement of one of the states (any record does, when
-    none is given): it speaks of objecting and names the state."""
-    if not states:
-        return True
-    text = record.text.casefold()
-    return "object" in text and any(s.split(" (")[0].casefold() in text for s in states)
 
 
 def _names_party_and_act(u: Understanding, record: Record, quote: Quote) -> bool:

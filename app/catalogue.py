@@ -15,14 +15,15 @@ from ingest.records import Kind, Record
 @dataclass(frozen=True)
 class Scope:
     """Which records a search may return; empty tuples mean "any". A record in
-    scope references one of `articles`, if given, and is none of `exclude`
-    (`Catalogue.mask` applies the rule)."""
+    scope references one of `articles`, if given, objects to a statement of one of
+    `objecting_to`, if given, and is none of `exclude` (`Catalogue.mask` applies the rule)."""
 
     parties: tuple[str, ...] = ()
     treaties: tuple[str, ...] = ()
     kinds: tuple[Kind, ...] = ()
     articles: tuple[str, ...] = ()
     exclude: tuple[Kind, ...] = (Kind.CROSS_REFERENCE,)
+    objecting_to: tuple[str, ...] = ()
 
     @classmethod
     def filtering(
@@ -69,6 +70,13 @@ def article_matches(asked: str, record_articles: Iterable[str]) -> bool:
 
 def article_matches_any(asked: Iterable[str], record: Record) -> bool:
     return any(article_matches(a, record.articles) for a in asked)
+
+
+def objects_to(record: Record, states: Iterable[str]) -> bool:
+    """The record objects to a statement of one of the states: it speaks of objecting
+    and names the state (one objection often names several states)."""
+    text = record.text.casefold()
+    return "object" in text and any(s.split(" (")[0].casefold() in text for s in states)
 
 
 def _in_order(record: Record) -> tuple[str, int]:
@@ -123,9 +131,13 @@ class Catalogue:
             keep &= self._treaty.among(scope.treaties)
         if scope.kinds:
             keep &= self._kind.among(k.value for k in scope.kinds)
+        # Checked record by record, and only where the columns left any.
         if scope.articles:
             for i in np.flatnonzero(keep):
                 keep[i] = article_matches_any(scope.articles, self.records[i])
+        if scope.objecting_to:
+            for i in np.flatnonzero(keep):
+                keep[i] = objects_to(self.records[i], scope.objecting_to)
         return keep
 
     def select(self, scope: Scope) -> list[Record]:

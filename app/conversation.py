@@ -133,8 +133,8 @@ _ORDINAL = re.compile(
 )
 _THAT_RECORD = re.compile(
     rf"\b(?:that|this)\s+(?P<noun>{'|'.join(KIND_WORDS)})\b"
-    # "did anyone object to that?": to the statement just quoted.
-    r"|\bobject(?:s|ed|ing)?\s+to\s+(?P<it>that|this|it)\s*\?*\s*$",
+    # "did anyone object to that?": to the statement just quoted ("to them": its statements).
+    r"|\bobject(?:s|ed|ing)?\s+to\s+(?P<it>that|this|it|them|those|these)\s*\?*\s*$",
     re.I,
 )
 _NTH_STATE = re.compile(
@@ -200,7 +200,9 @@ def follow(u: Understanding, history: Sequence[Turn], reader: QuestionReader) ->
         u = replace(u, question=asked, topic=asked, mentions=Mentions([], [], [], []))
     if that := _THAT_RECORD.search(u.question):
         reference = that.span("it") if that["it"] else that.span()
-        if record := _of_kind(last, that["noun"] or "statement"):
+        # "them" points at one state's statements, not at a list of several states' statements.
+        several = (that["it"] or "").lower() in {"them", "those", "these"} and len(_stating(last)) > 1
+        if (record := _of_kind(last, that["noun"] or "statement")) and not several:
             return _pointing(u, reference, record, reader)
         if that["it"] and previous.parties:
             # Nothing was quoted: objections to what the state of the conversation said.
@@ -370,6 +372,12 @@ def _of_kind(last: Turn, noun: str) -> CitedRecord | None:
     statements = {k.value for k in STATEMENT_KINDS}
     kinds = statements if noun.lower() in statements | {"statement"} else {noun.lower()}
     return next((c for c in last.citations if c.kind in kinds), None)
+
+
+def _stating(turn: Turn) -> set[str | None]:
+    """The states whose statements the turn's answer cited."""
+    statements = {k.value for k in STATEMENT_KINDS}
+    return {c.party for c in turn.citations if c.kind in statements}
 
 
 def _alike(u: Understanding, history: Sequence[Turn]) -> CitedRecord | None:

@@ -185,7 +185,9 @@ class Understanding:
             return Scope(self.parties, self.treaties, (Kind.STATUS,))
         if self.asks_text:
             return Scope((), self.treaties, (Kind.TREATY_TEXT,))
-        return Scope(self.parties, self.treaties, exclude=NOT_STATEMENTS)
+        # Objections to a state's statements are searched among those that name it: one
+        # objection often names several states, and ranks low for any one of them.
+        return Scope(self.parties, self.treaties, exclude=NOT_STATEMENTS, objecting_to=self.objected_to)
 
 
 class GroupNames:

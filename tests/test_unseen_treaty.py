@@ -304,7 +304,10 @@ def test_a_definition_is_answered_from_the_provision_that_defines_the_term(unsee
 # --- objections to a reservation ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("follow_up", ["Were there objections?", "Did anyone object?", "Who objected?"])
+@pytest.mark.parametrize(
+    "follow_up",
+    ["Were there objections?", "Did anyone object?", "Who objected?", "Did any state object to them?"],
+)
 def test_objections_after_a_reservation_are_other_states_objections_naming_it(
     unseen: Assistant, follow_up: str
 ) -> None:
