@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from app.catalogue import Catalogue, Scope, article_matches, article_matches_any, objects_to
+from app.catalogue import Catalogue, Scope, article_matches, article_matches_any
 from app.coverage import and_list, record_name, records_held
 from app.indexes import Retrieval
 from app.quotes import Asked, Quote, QuoteScorer
@@ -345,7 +345,7 @@ class ExtractiveAnswerer:
             scope.treaties,
             articles=u.articles,
             exclude=NOT_STATEMENTS,
-            objecting_to=u.objected_to,
+            objecting_to=scope.objecting_to,
         )
         # Records the conversation points at ("the second one") come first.
         pinned = [
@@ -525,8 +525,8 @@ def required_relevance(
     article asked about, when it is the record the conversation points at, when it is
     the party's `sole` statement on the treaty, or when nothing more than their records
     is asked for."""
-    named = bool(scope.parties) or (bool(scope.objecting_to) and objects_to(record, scope.objecting_to))
-    if not (named and scope.treaties and scope.owns(record)):
+    # A scope's records are those its mask admits: with `objecting_to`, objections naming them.
+    if not ((scope.parties or scope.objecting_to) and scope.treaties and scope.owns(record)):
         return min_score
     if record.kind is Kind.PASSAGE:
         # News about the party and treaty counts as theirs only where it speaks of the

@@ -131,6 +131,7 @@ _ORDINAL = re.compile(
     rf"\b(?:the\s+)?({'|'.join(_ORDINALS)}|last)\s+(?:one|record|citation|{'|'.join(NOUNS.values())})\b",
     re.I,
 )
+_STATEMENTS = frozenset(k.value for k in STATEMENT_KINDS)  # as cited records give their kind
 _THAT_RECORD = re.compile(
     rf"\b(?:that|this)\s+(?P<noun>{'|'.join(KIND_WORDS)})\b"
     # "did anyone object to that?": to the statement just quoted ("to them": its statements).
@@ -369,15 +370,13 @@ def _of_kind(last: Turn, noun: str) -> CitedRecord | None:
     """ "that objection": the first record of that kind the previous answer cited; "that
     reservation" is any of the state's own statements (which of them is a "reservation"
     is often the source's filing, not the user's)."""
-    statements = {k.value for k in STATEMENT_KINDS}
-    kinds = statements if noun.lower() in statements | {"statement"} else {noun.lower()}
+    kinds = _STATEMENTS if noun.lower() in _STATEMENTS | {"statement"} else {noun.lower()}
     return next((c for c in last.citations if c.kind in kinds), None)
 
 
 def _stating(turn: Turn) -> set[str | None]:
     """The states whose statements the turn's answer cited."""
-    statements = {k.value for k in STATEMENT_KINDS}
-    return {c.party for c in turn.citations if c.kind in statements}
+    return {c.party for c in turn.citations if c.kind in _STATEMENTS}
 
 
 def _alike(u: Understanding, history: Sequence[Turn]) -> CitedRecord | None:

@@ -28,8 +28,8 @@ def tokenize(texts: list[str]) -> list[list[str]]:
 def terms(text: str) -> tuple[str, ...]:
     """One text's stemmed terms, as the index reads them. Kept: a question's text is
     searched and scored several times, and a call of bm25s's tokenizer costs about
-    0.08 ms here however short the text (its progress bars are made even when hidden),
-    eight times the work of reading a question."""
+    0.08 ms here however short the text (its progress bars are made even when hidden);
+    splitting and stemming a question is about 0.01 ms of it."""
     return tuple(tokenize([text])[0])
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Literal
 
 from app.catalogue import Catalogue, Scope
+from app.lexical import terms as stems
 from app.names import (
     ACRONYM,
     Absent,
@@ -429,7 +430,7 @@ class QuestionReader:
         # Kinds and acts are read from what is asked, not from names ("objects launched into outer
         # space", "Optional Protocol ... on a communications procedure").
         topic = _without(question, taken)
-        stems = terms(topic)
+        topic_terms = terms(topic)
         kinds = kinds_named(topic)
         # An article asks about content, whatever verb asks it; one in a treaty's name
         # ("Amendments to articles 24 and 25 of ...", "... under Article 36, paragraph 2") is the treaty's.
@@ -458,7 +459,7 @@ class QuestionReader:
             status_facts=facts,
             unknown_names=_unknown_names(question, taken),
             topic=topic,
-            topic_terms=stems,
+            topic_terms=topic_terms,
             places=tuple(dict.fromkeys(place for _, place, _ in territories)),
             asks_date=bool(_ASKS_DATE.search(topic)),
             objected_to=objected_to,
@@ -644,8 +645,6 @@ _FILLERS = frozenset("the a an to of in on for by with at from".split())
 
 def terms(topic: str) -> tuple[str, ...]:
     """The word stems of a topic beyond asking for records."""
-    from app.lexical import terms as stems
-
     return stems(_ASKING.sub(" ", topic))
 
 

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from app.catalogue import Catalogue, Scope
+from app.catalogue import Catalogue
 from app.names import acronyms, load_names
 from app.understand import QuestionReader
 from ingest.pipeline import discover, parse_file, source_key
-from ingest.records import Kind, Record
 
 FIXTURE = Path(__file__).parent / "fixtures" / "unseen"
 SONGBIRDS = "Convention on the Conservation of Migratory Songbirds"
@@ -229,18 +228,3 @@ def test_a_near_namesake_is_not_taken_for_a_known_treaty_the_corpus_lacks(tmp_pa
     assert reader.read("What did Chile reserve under the migratory songbirds convention?").treaties == (
         SONGBIRDS,
     )
-
-
-def test_objections_to_a_states_statements_are_those_naming_it_among_others() -> None:
-    def objection(n: int, party: str, text: str) -> Record:
-        return Record(
-            id=str(n), source="t", source_title="T", kind=Kind.OBJECTION, party=party, treaty="T", text=text
-        )
-
-    records = [
-        objection(1, "Sweden", "Sweden objects to the reservations made by Pakistan, Jordan and Oman."),
-        objection(2, "Norway", "Norway objects to the reservation made by Pakistan."),
-        objection(3, "Oman", "Oman declares that article 21 does not apply."),
-    ]
-    found = Catalogue(records).select(Scope(treaties=("T",), objecting_to=("Oman",)))
-    assert [r.id for r in found] == ["1"]
